@@ -1,0 +1,89 @@
+package io.sessioncluster.core;
+
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * What one request changed in one session: the attributes it set, the attributes it removed, and the
+ * session's metadata. A store applies a change set atomically and merges it per attribute: attributes
+ * the change set does not name keep their stored value, so two nodes that change different attributes
+ * of one session concurrently both land.
+ *
+ * @param id                 the session id without any {@code jvmRoute} suffix
+ * @param created            true for the first write of a new session; false writes must not recreate
+ *                           a session that the store no longer has (it was invalidated or expired)
+ * @param creationTime       epoch milliseconds
+ * @param lastAccessedTime   epoch milliseconds
+ * @param maxInactiveSeconds idle timeout; zero or negative means never
+ * @param setAttributes      attributes to write, name to encoded value
+ * @param removedAttributes  attributes to delete; never overlaps {@code setAttributes}
+ */
+public record ChangeSet(
+        String id,
+        boolean created,
+        long creationTime,
+        long lastAccessedTime,
+        int maxInactiveSeconds,
+        Map<String, byte[]> setAttributes,
+        Set<String> removedAttributes) {
+
+    public ChangeSet {
+        Objects.requireNonNull(id, "id");
+        setAttributes = Collections.unmodifiableMap(new LinkedHashMap<>(Objects.requireNonNull(setAttributes, "setAttributes")));
+        removedAttributes = Collections.unmodifiableSet(new LinkedHashSet<>(Objects.requireNonNull(removedAttributes, "removedAttributes")));
+        for (String name : removedAttributes) {
+            if (setAttributes.containsKey(name)) {
+                throw new IllegalArgumentException("attribute [" + name + "] is both set and removed");
+            }
+        }
+    }
+
+    /** True when only metadata (access time, timeout) changed. */
+    public boolean isMetadataOnly() {
+        return setAttributes.isEmpty() && removedAttributes.isEmpty();
+    }
+
+    /** Encoded bytes this change set carries, for metrics. */
+    public long attributeBytes() {
+        long total = 0;
+        for (byte[] value : setAttributes.values()) {
+            total += value.length;
+        }
+        return total;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        if (!(o instanceof ChangeSet other)) {
+            return false;
+        }
+        if (created != other.created || creationTime != other.creationTime || lastAccessedTime != other.lastAccessedTime
+                || maxInactiveSeconds != other.maxInactiveSeconds || !id.equals(other.id)
+                || !removedAttributes.equals(other.removedAttributes)
+                || !setAttributes.keySet().equals(other.setAttributes.keySet())) {
+            return false;
+        }
+        for (Map.Entry<String, byte[]> e : setAttributes.entrySet()) {
+            if (!Arrays.equals(e.getValue(), other.setAttributes.get(e.getKey()))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(id, created, lastAccessedTime, setAttributes.keySet(), removedAttributes);
+    }
+
+    @Override
+    public String toString() {
+        return "ChangeSet[id=" + SessionIds.redact(id) + ", created=" + created + ", set=" + setAttributes.keySet()
+                + ", removed=" + removedAttributes + "]";
+    }
+}

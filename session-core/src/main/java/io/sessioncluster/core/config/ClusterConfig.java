@@ -1,0 +1,105 @@
+package io.sessioncluster.core.config;
+
+import io.sessioncluster.core.codec.ClassAllowList;
+import io.sessioncluster.core.store.SessionStoreProvider;
+
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeSet;
+
+/**
+ * The whole, validated configuration of one clustered web application. Built only by {@link #parse},
+ * which checks every setting at once; immutable afterwards.
+ *
+ * @param store           name of the selected store
+ * @param writeMode       when change sets are written
+ * @param sticky          whether the balancer pins sessions to nodes
+ * @param codec           attribute encoding
+ * @param allowedClasses  classes attribute values may have
+ * @param maxAttributeBytes largest encoded attribute
+ * @param asyncQueueSize  bound of the write-behind queue
+ * @param storeSettings   the selected store's own settings, parsed
+ */
+public record ClusterConfig(
+        String store,
+        WriteMode writeMode,
+        boolean sticky,
+        CodecType codec,
+        ClassAllowList allowedClasses,
+        int maxAttributeBytes,
+        int asyncQueueSize,
+        Settings storeSettings) {
+
+    public ClusterConfig {
+        Objects.requireNonNull(store, "store");
+        Objects.requireNonNull(writeMode, "writeMode");
+        Objects.requireNonNull(codec, "codec");
+        Objects.requireNonNull(allowedClasses, "allowedClasses");
+        Objects.requireNonNull(storeSettings, "storeSettings");
+    }
+
+    /**
+     * Validates raw settings (attribute name to text) against the core settings and the selected store's.
+     * Every problem is collected: a missing or unknown store, a bad value, an unknown setting name, and a
+     * setting that belongs to a store other than the selected one.
+     *
+     * @param raw       the settings as the user wrote them
+     * @param providers the stores found on the class path, by name
+     * @throws ConfigException listing every problem
+     */
+    public static ClusterConfig parse(Map<String, String> raw, Map<String, SessionStoreProvider> providers) {
+        ConfigProblems problems = new ConfigProblems();
+        String storeName = raw.get(CoreSettings.STORE);
+        SessionStoreProvider provider = null;
+        String available = providers.isEmpty() ? "none (no store module on the class path)" : String.join(", ", providers.keySet());
+        if (storeName == null || storeName.isBlank()) {
+            problems.add(CoreSettings.STORE + ": required; allowed are " + available);
+        } else {
+            provider = providers.get(storeName.trim());
+            if (provider == null) {
+                problems.add(CoreSettings.STORE + " [" + storeName + "]: allowed are " + available);
+            }
+        }
+
+        Map<String, String> ownerOf = new HashMap<>();
+        for (SessionStoreProvider p : providers.values()) {
+            for (Setting<?> s : p.settings()) {
+                ownerOf.putIfAbsent(s.name(), p.name());
+            }
+        }
+        Map<String, Setting<?>> known = new LinkedHashMap<>();
+        CoreSettings.all().forEach(s -> known.put(s.name(), s));
+        if (provider != null) {
+            provider.settings().forEach(s -> known.put(s.name(), s));
+        }
+        for (String name : raw.keySet()) {
+            if (name.equals(CoreSettings.STORE) || known.containsKey(name)) {
+                continue;
+            }
+            String owner = ownerOf.get(name);
+            if (owner != null) {
+                problems.add(name + ": applies to store [" + owner + "], but store is [" + storeName + "]");
+            } else {
+                TreeSet<String> names = new TreeSet<>(known.keySet());
+                names.add(CoreSettings.STORE);
+                problems.add(name + ": unknown setting; known settings are " + String.join(", ", names));
+            }
+        }
+
+        Settings core = Settings.parse(CoreSettings.all(), raw, problems);
+        Settings storeSettings = provider == null ? new Settings(Map.of()) : Settings.parse(provider.settings(), raw, problems);
+        problems.throwIfAny("Invalid session-cluster configuration");
+
+        return new ClusterConfig(
+                provider.name(),
+                core.get(CoreSettings.WRITE_MODE),
+                core.get(CoreSettings.STICKY),
+                core.get(CoreSettings.CODEC),
+                core.get(CoreSettings.ALLOWED_CLASSES),
+                core.get(CoreSettings.MAX_ATTRIBUTE_BYTES),
+                core.get(CoreSettings.ASYNC_QUEUE_SIZE),
+                storeSettings);
+    }
+}

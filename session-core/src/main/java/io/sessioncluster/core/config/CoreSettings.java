@@ -1,0 +1,41 @@
+package io.sessioncluster.core.config;
+
+import io.sessioncluster.core.codec.ClassAllowList;
+
+import java.util.List;
+
+/** The settings every store shares. Store-specific settings come from each store's provider. */
+public final class CoreSettings {
+
+    private CoreSettings() {
+    }
+
+    /** Required; its allowed values are the names of the stores found on the class path. */
+    public static final String STORE = "store";
+
+    public static final Setting<WriteMode> WRITE_MODE = Setting.oneOf("writeMode", WriteMode.SYNC,
+            "sync: the change set is in the store before the response completes; async: written behind through a bounded queue");
+
+    public static final Setting<Boolean> STICKY = Setting.bool("sticky", true,
+            "true: the balancer pins a session to a node, which serves its local copy and reads the store only on a miss; "
+                    + "false: every request checks the stored version and reloads a stale copy");
+
+    public static final Setting<CodecType> CODEC = Setting.oneOf("codec", CodecType.KRYO,
+            "how attribute values are encoded");
+
+    public static final Setting<ClassAllowList> ALLOWED_CLASSES = Setting.of("allowedClasses", "",
+            "comma-separated class names, package.* or package.**", 
+            "classes that may be stored in the session besides the built-in JDK value and collection types",
+            ClassAllowList::parse);
+
+    public static final Setting<Integer> MAX_ATTRIBUTE_BYTES = Setting.integer("maxAttributeBytes", 1 << 20, 64, 256 << 20,
+            "largest encoded attribute; a larger one is not replicated and is logged");
+
+    public static final Setting<Integer> ASYNC_QUEUE_SIZE = Setting.integer("asyncQueueSize", 10_000, 1, 1_000_000,
+            "sessions with pending writes in async mode; when full, requests wait for room");
+
+    /** Every core setting except {@link #STORE}, which {@link ClusterConfig#parse} handles itself. */
+    public static List<Setting<?>> all() {
+        return List.of(WRITE_MODE, STICKY, CODEC, ALLOWED_CLASSES, MAX_ATTRIBUTE_BYTES, ASYNC_QUEUE_SIZE);
+    }
+}

@@ -1,0 +1,86 @@
+package io.sessioncluster.core.store;
+
+import io.sessioncluster.core.ChangeSet;
+import io.sessioncluster.core.ExpiryClaim;
+import io.sessioncluster.core.SessionRecord;
+import io.sessioncluster.core.Touch;
+import io.sessioncluster.core.WriteResult;
+
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * Where sessions live between requests and between nodes. One implementation per backend (Redis, JDBC,
+ * JGroups), found by name through {@link SessionStoreProvider} and {@link java.util.ServiceLoader}.
+ *
+ * <h2>Ids are untrusted input</h2>
+ * Every {@code id} parameter may come from a client's cookie. The Tomcat layer only passes ids that
+ * {@link io.sessioncluster.core.SessionIds#isWellFormed} accepts, without their route suffix, but a
+ * store must still treat them as data: never interpolate them into a query, a script or a key pattern
+ * without escaping, and never log them in full (use {@link io.sessioncluster.core.SessionIds#redact}).
+ *
+ * <h2>Concurrency</h2>
+ * <ul>
+ *   <li>Every method may be called from many threads at once, and several nodes may use one backend at
+ *       once; an implementation is thread-safe and holds no per-request state.</li>
+ *   <li>{@link #write} applies a change set atomically and merges it per attribute: attributes it does not
+ *       name are left as they are. Two concurrent writes to different attributes of one session both land;
+ *       two concurrent writes to the same attribute end with one of the two values (the later write wins).
+ *       Every successful write bumps the session's version by exactly one.</li>
+ *   <li>{@link #write} never recreates a session that is gone: an update ({@code created == false}) for a
+ *       session the store does not hold returns {@link WriteResult.Status#MISSING}.</li>
+ *   <li>{@link #claimIfExpired} and {@link #claimExpired} decide and delete in one atomic step, so that of
+ *       all the nodes that ask, exactly one receives each expired session.</li>
+ *   <li>{@link #changeId} is atomic with respect to readers: once it returns, the old id is gone on every
+ *       node that asks the store.</li>
+ * </ul>
+ *
+ * <h2>Failures</h2>
+ * A backend that cannot be reached or does not answer in time raises {@link StoreUnavailableException};
+ * a method never blocks longer than the store's configured timeout. Data that cannot be parsed (a
+ * corrupt record) is reported as {@link StoreException} naming the redacted id, never as a partial record.
+ */
+public interface SessionStore extends AutoCloseable {
+
+    /** The session with this id, or empty if the store does not hold it. */
+    Optional<SessionRecord> load(String id);
+
+    /** The stored version of this session, or empty if the store does not hold it. Cheaper than {@link #load}. */
+    OptionalLong version(String id);
+
+    /** Applies one request's changes atomically; see the class comment for the merge and version rules. */
+    WriteResult write(ChangeSet changes);
+
+    /**
+     * Records access times for sessions that requests read without changing. Best effort: a touch for a
+     * session the store no longer holds is ignored, and must never create a record.
+     */
+    void touch(Collection<Touch> touches);
+
+    /**
+     * Moves a session to a new id ({@code HttpServletRequest.changeSessionId}). Returns false, and changes
+     * nothing, if {@code oldId} is not held or {@code newId} already is.
+     */
+    boolean changeId(String oldId, String newId);
+
+    /** Deletes a session ({@code invalidate}). Returns true if the store held it. */
+    boolean delete(String id);
+
+    /**
+     * Asks whether this session has expired by the store's own access time (other nodes may have used it
+     * more recently than this one), and if so claims and deletes it. See {@link ExpiryClaim}.
+     */
+    ExpiryClaim claimIfExpired(String id, long nowMillis);
+
+    /**
+     * Claims and deletes up to {@code limit} sessions that expired at or before {@code nowMillis}, for
+     * sessions no live node holds in memory. Each expired session is returned to exactly one caller.
+     */
+    List<SessionRecord> claimExpired(long nowMillis, int limit);
+
+    /** Releases connections and threads. Idempotent. */
+    @Override
+    void close();
+}

@@ -1,0 +1,29 @@
+package io.sessioncluster.core.store;
+
+import io.sessioncluster.core.config.Setting;
+import io.sessioncluster.core.config.Settings;
+
+import java.util.List;
+
+/**
+ * Service-provider entry point of a store module, listed in
+ * {@code META-INF/services/io.sessioncluster.core.store.SessionStoreProvider}. The user picks a provider
+ * by {@link #name()} with the {@code store} setting.
+ */
+public interface SessionStoreProvider {
+
+    /** The value of the {@code store} setting that selects this provider, e.g. {@code redis}. */
+    String name();
+
+    /** Every setting this store reads. Settings of other stores are rejected by validation. */
+    List<Setting<?>> settings();
+
+    /**
+     * Opens the store. Called once the whole configuration validated; {@code settings} holds a parsed value
+     * (or the default) for each of {@link #settings()}.
+     *
+     * @param settings    this store's settings
+     * @param contextName names the web application in log lines, e.g. {@code /shop}
+     */
+    SessionStore open(Settings settings, String contextName);
+}
