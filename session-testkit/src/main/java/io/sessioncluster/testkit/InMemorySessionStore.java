@@ -1,0 +1,210 @@
+package io.sessioncluster.testkit;
+
+import io.sessioncluster.core.ChangeSet;
+import io.sessioncluster.core.ExpiryClaim;
+import io.sessioncluster.core.SessionRecord;
+import io.sessioncluster.core.Touch;
+import io.sessioncluster.core.WriteResult;
+import io.sessioncluster.core.store.SessionStore;
+import io.sessioncluster.core.store.StoreException;
+import io.sessioncluster.core.store.StoreUnavailableException;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * A small, correct, thread-safe {@link SessionStore} that keeps sessions in this JVM's memory, for tests. Stores
+ * opened with the same name share one backend, so several "nodes" (Tomcat managers) in one JVM see each other's
+ * sessions as they would through Redis. Selected with {@code store="memory"} and {@code memoryName}.
+ *
+ * <p>Rules beyond the {@link SessionStore} contract, the same as the Redis store's: a session's last access
+ * time never moves backwards (a write or touch that carries an older time than the stored one keeps the stored
+ * one), and nothing expires on its own: sessions stay until claimed or deleted, like the Redis store's data
+ * during its grace period.
+ *
+ * <p>Byte arrays are copied in and out, so a test that mutates a value it wrote or loaded cannot corrupt the
+ * store.
+ */
+public final class InMemorySessionStore implements SessionStore {
+
+    private final String name;
+    private final InMemoryBackend backend;
+    private volatile boolean closed;
+
+    private InMemorySessionStore(String name) {
+        this.name = name;
+        this.backend = InMemoryBackend.named(name);
+    }
+
+    /** Opens a store over the backend called {@code name}, creating the backend on first use. */
+    public static InMemorySessionStore open(String name) {
+        return new InMemorySessionStore(Objects.requireNonNull(name, "name"));
+    }
+
+    /** Removes every session of the backend called {@code name}; for test set-up. */
+    public static void clear(String name) {
+        InMemoryBackend backend = InMemoryBackend.named(name);
+        synchronized (backend.lock) {
+            backend.sessions.clear();
+        }
+    }
+
+    /**
+     * Makes every operation of every store over the backend called {@code name} throw
+     * {@link StoreUnavailableException} until called again with false: a backend outage, for failure tests.
+     */
+    public static void simulateOutage(String name, boolean down) {
+        InMemoryBackend.named(name).unavailable = down;
+    }
+
+    /** The number of sessions the backend called {@code name} holds; for assertions. */
+    public static int size(String name) {
+        InMemoryBackend backend = InMemoryBackend.named(name);
+        synchronized (backend.lock) {
+            return backend.sessions.size();
+        }
+    }
+
+    @Override
+    public Optional<SessionRecord> load(String id) {
+        check("load");
+        synchronized (backend.lock) {
+            return Optional.ofNullable(backend.sessions.get(id)).map(InMemorySessionStore::copy);
+        }
+    }
+
+    @Override
+    public OptionalLong version(String id) {
+        check("version");
+        synchronized (backend.lock) {
+            SessionRecord record = backend.sessions.get(id);
+            return record == null ? OptionalLong.empty() : OptionalLong.of(record.version());
+        }
+    }
+
+    @Override
+    public WriteResult write(ChangeSet changes) {
+        check("write");
+        synchronized (backend.lock) {
+            SessionRecord old = backend.sessions.get(changes.id());
+            if (old == null && !changes.created()) {
+                return WriteResult.missing();
+            }
+            if (old != null && changes.created()) {
+                return WriteResult.alreadyExists();
+            }
+            Map<String, byte[]> attributes = old == null ? new LinkedHashMap<>() : new LinkedHashMap<>(old.attributes());
+            changes.setAttributes().forEach((key, value) -> attributes.put(key, value.clone()));
+            changes.removedAttributes().forEach(attributes::remove);
+            long version = old == null ? 1 : old.version() + 1;
+            long accessed = old == null ? changes.lastAccessedTime() : Math.max(old.lastAccessedTime(), changes.lastAccessedTime());
+            backend.sessions.put(changes.id(), new SessionRecord(changes.id(), version, changes.creationTime(), accessed,
+                    changes.maxInactiveSeconds(), attributes));
+            return WriteResult.written(version);
+        }
+    }
+
+    @Override
+    public void touch(Collection<Touch> touches) {
+        check("touch");
+        synchronized (backend.lock) {
+            for (Touch touch : touches) {
+                SessionRecord old = backend.sessions.get(touch.id());
+                if (old != null && touch.lastAccessedTime() > old.lastAccessedTime()) {
+                    backend.sessions.put(touch.id(), new SessionRecord(old.id(), old.version(), old.creationTime(),
+                            touch.lastAccessedTime(), old.maxInactiveSeconds(), old.attributes()));
+                }
+            }
+        }
+    }
+
+    @Override
+    public boolean changeId(String oldId, String newId) {
+        check("changeId");
+        synchronized (backend.lock) {
+            SessionRecord old = backend.sessions.get(oldId);
+            if (old == null || backend.sessions.containsKey(newId)) {
+                return false;
+            }
+            backend.sessions.remove(oldId);
+            backend.sessions.put(newId, new SessionRecord(newId, old.version(), old.creationTime(), old.lastAccessedTime(),
+                    old.maxInactiveSeconds(), old.attributes()));
+            return true;
+        }
+    }
+
+    @Override
+    public boolean delete(String id) {
+        check("delete");
+        synchronized (backend.lock) {
+            return backend.sessions.remove(id) != null;
+        }
+    }
+
+    @Override
+    public ExpiryClaim claimIfExpired(String id, long nowMillis) {
+        check("claimIfExpired");
+        synchronized (backend.lock) {
+            SessionRecord record = backend.sessions.get(id);
+            if (record == null) {
+                return ExpiryClaim.GONE;
+            }
+            if (!record.isExpiredAt(nowMillis)) {
+                return new ExpiryClaim.Alive(record.expiresAt());
+            }
+            backend.sessions.remove(id);
+            return new ExpiryClaim.Claimed(copy(record));
+        }
+    }
+
+    @Override
+    public List<SessionRecord> claimExpired(long nowMillis, int limit) {
+        check("claimExpired");
+        List<SessionRecord> claimed = new ArrayList<>();
+        synchronized (backend.lock) {
+            Iterator<SessionRecord> it = backend.sessions.values().iterator();
+            while (it.hasNext() && claimed.size() < limit) {
+                SessionRecord record = it.next();
+                if (record.isExpiredAt(nowMillis)) {
+                    it.remove();
+                    claimed.add(copy(record));
+                }
+            }
+        }
+        return claimed;
+    }
+
+    @Override
+    public void close() {
+        // The backend outlives its stores on purpose: other "nodes" may still use it.
+        closed = true;
+    }
+
+    private void check(String operation) {
+        if (closed) {
+            throw new StoreException(operation + " on closed in-memory store [" + name + "]");
+        }
+        if (backend.unavailable) {
+            throw new StoreUnavailableException(operation + ": in-memory store [" + name + "] is down (simulated outage)", null);
+        }
+    }
+
+    private static SessionRecord copy(SessionRecord record) {
+        Map<String, byte[]> attributes = new LinkedHashMap<>();
+        record.attributes().forEach((key, value) -> attributes.put(key, value.clone()));
+        return new SessionRecord(record.id(), record.version(), record.creationTime(), record.lastAccessedTime(),
+                record.maxInactiveSeconds(), attributes);
+    }
+
+    @Override
+    public String toString() {
+        return "InMemorySessionStore[" + name + "]";
+    }
+}

@@ -1,0 +1,321 @@
+package io.sessioncluster.store.redis;
+
+import io.lettuce.core.Limit;
+import io.lettuce.core.Range;
+import io.lettuce.core.RestoreArgs;
+import io.lettuce.core.ZAddArgs;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import io.sessioncluster.core.ChangeSet;
+import io.sessioncluster.core.ExpiryClaim;
+import io.sessioncluster.core.SessionIds;
+import io.sessioncluster.core.SessionRecord;
+import io.sessioncluster.core.Touch;
+import io.sessioncluster.core.WriteResult;
+import io.sessioncluster.core.store.SessionStore;
+import io.sessioncluster.core.store.StoreException;
+import io.sessioncluster.core.store.StoreUnavailableException;
+
+import java.lang.System.Logger.Level;
+import java.nio.charset.StandardCharsets;
+import java.util.AbstractMap;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * A {@link SessionStore} on Redis (standalone, Sentinel or Cluster) through one Lettuce connection.
+ *
+ * <h2>Layout</h2>
+ * <ul>
+ *   <li>One hash per session, key {@code <keyPrefix>s:<id>}, with fields {@code #v} version, {@code #c} creation
+ *       time (epoch ms), {@code #a} last access time (epoch ms), {@code #m} max inactive interval (s), all as
+ *       decimal text, and one field {@code a:<name>} per attribute holding its encoded bytes.</li>
+ *   <li>The hash has a TTL of {@code maxInactive + ttlGraceSeconds}, renewed by every write and touch, so Redis
+ *       frees abandoned sessions on its own; never-expiring sessions ({@code maxInactive <= 0}) have none. The
+ *       grace period leaves the expiry sweeper time to claim a session and fire its listeners first.</li>
+ *   <li>One sorted set {@code <keyPrefix>expirations}: session ids scored by expiry time (epoch ms). It is only a
+ *       hint, a lower bound: touches do not update it, so the sweeper re-checks each candidate against the hash
+ *       and re-scores those still alive. Never-expiring sessions are not in it.</li>
+ * </ul>
+ *
+ * <h2>Operations</h2>
+ * Every script touches exactly one key, the session hash, which keeps Redis Cluster working (the index lives in
+ * whatever slot its own name hashes to). Index updates are pipelined with the script: sent on the same
+ * connection without waiting for the script's reply, so they cost no extra round trip.
+ * <ul>
+ *   <li>{@code write}: one script ({@link Scripts#WRITE}) checks existence ({@code MISSING} / {@code ALREADY_EXISTS}),
+ *       bumps {@code #v}, sets metadata and attributes, deletes removed attributes and sets the TTL; plus
+ *       {@code ZADD} (or {@code ZREM} for a never-expiring session) on the index; a create uses {@code ZADD NX},
+ *       so that a create refused as {@code ALREADY_EXISTS} cannot raise the existing session's score. The last
+ *       access time {@code #a} never moves backwards.</li>
+ *   <li>{@code touch}: one small script per session, pipelined, that updates {@code #a} and the TTL of an existing
+ *       hash only.</li>
+ *   <li>{@code claimIfExpired}: one script decides by the hash's own {@code #a + #m} and, if expired, reads and
+ *       deletes the hash in the same atomic step: exactly one caller receives it.</li>
+ *   <li>{@code claimExpired}: {@code ZRANGEBYSCORE} for candidates, then the claim script for each; alive ones are
+ *       re-scored, gone and claimed ones removed from the index.</li>
+ *   <li>{@code changeId}: check the new key is absent; a script reads {@code DUMP} and {@code PTTL} of the old hash
+ *       and deletes it atomically (the old id stops working at once); {@code RESTORE} creates the new hash with
+ *       that TTL. Not {@code RENAME}: on Redis Cluster the two keys usually hash to different slots, where
+ *       {@code RENAME} fails. The cost: if the connection breaks between the script and {@code RESTORE}, the
+ *       session is lost (logged), the same outcome as the user's session expiring.</li>
+ *   <li>{@code delete}: {@code DEL} plus {@code ZREM}; {@code version}: {@code HGET #v}; {@code load}:
+ *       {@code HGETALL}. A hash whose metadata is missing or not numeric raises {@link StoreException}.</li>
+ * </ul>
+ *
+ * <h2>Failures</h2>
+ * Each operation waits at most {@code redisTimeoutMillis} in total. While Redis cannot be reached every operation
+ * fails fast with {@link StoreUnavailableException}; see {@link RedisConnector} for connecting and reconnecting.
+ */
+final class RedisSessionStore implements SessionStore {
+
+    private static final System.Logger LOG = System.getLogger(RedisSessionStore.class.getName());
+
+    private final RedisConnector connector;
+    private final HashLayout layout;
+    private final long graceMillis;
+
+    RedisSessionStore(RedisConnector connector, String keyPrefix, int ttlGraceSeconds) {
+        this.connector = connector;
+        this.layout = new HashLayout(keyPrefix);
+        this.graceMillis = ttlGraceSeconds * 1000L;
+    }
+
+    @Override
+    public Optional<SessionRecord> load(String id) {
+        return execute("load", id, (call, redis) -> {
+            Map<byte[], byte[]> hash = call.await(redis.hgetall(layout.sessionKey(id)));
+            return hash.isEmpty() ? Optional.empty() : Optional.of(HashLayout.toRecord(id, hash.entrySet()));
+        });
+    }
+
+    @Override
+    public OptionalLong version(String id) {
+        return execute("version", id, (call, redis) -> {
+            byte[] version = call.await(redis.hget(layout.sessionKey(id), HashLayout.VERSION));
+            return version == null ? OptionalLong.empty() : OptionalLong.of(HashLayout.number(id, "#v", version));
+        });
+    }
+
+    @Override
+    public WriteResult write(ChangeSet changes) {
+        String id = changes.id();
+        int maxInactive = changes.maxInactiveSeconds();
+        List<byte[]> args = new ArrayList<>(6 + 2 * changes.setAttributes().size() + changes.removedAttributes().size());
+        args.add(HashLayout.ascii(changes.created() ? "1" : "0"));
+        args.add(HashLayout.ascii(changes.creationTime()));
+        args.add(HashLayout.ascii(changes.lastAccessedTime()));
+        args.add(HashLayout.ascii(maxInactive));
+        args.add(HashLayout.ascii(maxInactive <= 0 ? 0 : maxInactive * 1000L + graceMillis));
+        args.add(HashLayout.ascii(changes.setAttributes().size()));
+        changes.setAttributes().forEach((name, value) -> {
+            args.add(HashLayout.attributeField(name));
+            args.add(value);
+        });
+        changes.removedAttributes().forEach(name -> args.add(HashLayout.attributeField(name)));
+        return execute("write", id, (call, redis) -> {
+            CompletableFuture<Long> script = Scripts.WRITE.run(redis, layout.sessionKey(id), args.toArray(byte[][]::new));
+            List<CompletableFuture<Long>> index = indexAfterWrite(redis, changes);
+            long result = call.await(script);
+            awaitIndex(call, index);
+            if (result == Scripts.WRITE_MISSING) {
+                return WriteResult.missing();
+            }
+            return result == Scripts.WRITE_EXISTS ? WriteResult.alreadyExists() : WriteResult.written(result);
+        });
+    }
+
+    /**
+     * The index update sent with a write, before its outcome is known. An update that turns out {@code MISSING}
+     * leaves an entry without a session, which the next sweep drops. A create uses {@code ZADD NX} and never
+     * removes: should it turn out {@code ALREADY_EXISTS}, the existing session's score stays, so the index remains
+     * a lower bound.
+     */
+    private List<CompletableFuture<Long>> indexAfterWrite(RedisClusterAsyncCommands<byte[], byte[]> redis, ChangeSet changes) {
+        long expiresAt = SessionRecord.expiresAt(changes.lastAccessedTime(), changes.maxInactiveSeconds());
+        if (!changes.created()) {
+            return List.of(score(redis, changes.id(), expiresAt));
+        }
+        if (expiresAt == Long.MAX_VALUE) {
+            return List.of();
+        }
+        return List.of(redis.zadd(layout.indexKey(), ZAddArgs.Builder.nx(), (double) expiresAt,
+                HashLayout.ascii(changes.id())).toCompletableFuture());
+    }
+
+    @Override
+    public void touch(Collection<Touch> touches) {
+        if (touches.isEmpty()) {
+            return;
+        }
+        execute("touch", null, (call, redis) -> {
+            List<CompletableFuture<Long>> replies = new ArrayList<>(touches.size());
+            for (Touch touch : touches) {
+                replies.add(Scripts.TOUCH.run(redis, layout.sessionKey(touch.id()),
+                        HashLayout.ascii(touch.lastAccessedTime()), HashLayout.ascii(graceMillis)));
+            }
+            for (CompletableFuture<Long> reply : replies) {
+                call.await(reply);
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public boolean changeId(String oldId, String newId) {
+        return execute("changeId", oldId, (call, redis) -> {
+            byte[] newKey = layout.sessionKey(newId);
+            if (call.await(redis.exists(newKey)) > 0) {
+                return false;
+            }
+            List<Object> taken = call.await(Scripts.TAKE.<List<Object>>run(redis, layout.sessionKey(oldId)));
+            if (taken == null || taken.size() < 2 || !(taken.get(0) instanceof byte[])) { // nil: no such session
+                return false;
+            }
+            byte[] dump = (byte[]) taken.get(0);
+            long pttl = (Long) taken.get(1);
+            RestoreArgs ttl = RestoreArgs.Builder.ttl(Math.max(0, pttl));
+            try {
+                call.await(redis.restore(newKey, dump, ttl));
+            } catch (StoreException e) {
+                if (!(e instanceof StoreUnavailableException) && String.valueOf(e.getMessage()).contains("BUSYKEY")) {
+                    // Someone created the new id between our check and now: put the session back where it was.
+                    call.await(redis.restore(layout.sessionKey(oldId), dump, ttl));
+                    return false;
+                }
+                LOG.log(Level.ERROR, "changeId lost session {0}: it was taken from its old id but could not be"
+                        + " written under the new one ({1})", SessionIds.redact(oldId), e.getMessage());
+                throw e;
+            }
+            List<CompletableFuture<Long>> index = new ArrayList<>(2);
+            index.add(redis.zrem(layout.indexKey(), HashLayout.ascii(oldId)).toCompletableFuture());
+            if (taken.size() >= 4 && taken.get(2) instanceof byte[] a && taken.get(3) instanceof byte[] m) {
+                index.add(score(redis, newId, SessionRecord.expiresAt(HashLayout.number(newId, "#a", a),
+                        (int) HashLayout.number(newId, "#m", m))));
+            }
+            awaitIndex(call, index);
+            return true;
+        });
+    }
+
+    @Override
+    public boolean delete(String id) {
+        return execute("delete", id, (call, redis) -> {
+            CompletableFuture<Long> deleted = redis.del(layout.sessionKey(id)).toCompletableFuture();
+            CompletableFuture<Long> index = redis.zrem(layout.indexKey(), HashLayout.ascii(id)).toCompletableFuture();
+            boolean result = call.await(deleted) > 0;
+            awaitIndex(call, List.of(index));
+            return result;
+        });
+    }
+
+    @Override
+    public ExpiryClaim claimIfExpired(String id, long nowMillis) {
+        return execute("claimIfExpired", id, (call, redis) -> {
+            ExpiryClaim claim = decodeClaim(id, call.await(claim(redis, id, nowMillis)));
+            if (claim instanceof ExpiryClaim.Claimed) {
+                awaitIndex(call, List.of(redis.zrem(layout.indexKey(), HashLayout.ascii(id)).toCompletableFuture()));
+            }
+            return claim;
+        });
+    }
+
+    @Override
+    public List<SessionRecord> claimExpired(long nowMillis, int limit) {
+        if (limit <= 0) {
+            return List.of();
+        }
+        return execute("claimExpired", null, (call, redis) -> {
+            List<byte[]> candidates = call.await(redis.zrangebyscore(layout.indexKey(),
+                    Range.from(Range.Boundary.unbounded(), Range.Boundary.including(nowMillis)), Limit.create(0, limit)));
+            return new ExpirySweep(this, call, redis, nowMillis).claim(candidates);
+        });
+    }
+
+    @Override
+    public void close() {
+        connector.close();
+    }
+
+    // ---- shared with ExpirySweep
+
+    CompletableFuture<List<Object>> claim(RedisClusterAsyncCommands<byte[], byte[]> redis, String id, long nowMillis) {
+        return Scripts.CLAIM.run(redis, layout.sessionKey(id), HashLayout.ascii(nowMillis));
+    }
+
+    /** Puts the session in the index at its expiry time, or takes it out if it never expires. */
+    CompletableFuture<Long> score(RedisClusterAsyncCommands<byte[], byte[]> redis, String id, long expiresAt) {
+        byte[] member = HashLayout.ascii(id);
+        return (expiresAt == Long.MAX_VALUE ? redis.zrem(layout.indexKey(), member)
+                : redis.zadd(layout.indexKey(), (double) expiresAt, member)).toCompletableFuture();
+    }
+
+    CompletableFuture<Long> unscore(RedisClusterAsyncCommands<byte[], byte[]> redis, byte[] member) {
+        return redis.zrem(layout.indexKey(), member).toCompletableFuture();
+    }
+
+    /** Decodes the reply of {@link Scripts#CLAIM}. */
+    static ExpiryClaim decodeClaim(String id, List<Object> reply) {
+        long code = (Long) reply.get(0);
+        if (code == 0) {
+            return ExpiryClaim.GONE;
+        }
+        if (code == 1) {
+            long accessed = HashLayout.number(id, "#a", (byte[]) reply.get(1));
+            long maxInactive = HashLayout.number(id, "#m", (byte[]) reply.get(2));
+            return new ExpiryClaim.Alive(SessionRecord.expiresAt(accessed, (int) maxInactive));
+        }
+        if (code == 2) {
+            List<?> flat = (List<?>) reply.get(1);
+            List<Map.Entry<byte[], byte[]>> fields = new ArrayList<>(flat.size() / 2);
+            for (int i = 0; i + 1 < flat.size(); i += 2) {
+                fields.add(new AbstractMap.SimpleImmutableEntry<>((byte[]) flat.get(i), (byte[]) flat.get(i + 1)));
+            }
+            return new ExpiryClaim.Claimed(HashLayout.toRecord(id, fields));
+        }
+        throw HashLayout.corrupt(id, "metadata fields are missing or not numeric");
+    }
+
+    /**
+     * Waits for index updates. The index is only a hint, so a failure is logged rather than thrown: the session
+     * operation itself succeeded, and the hash's TTL frees the data even if the sweeper never sees it.
+     */
+    static void awaitIndex(RedisCall call, List<CompletableFuture<Long>> updates) {
+        for (CompletableFuture<Long> update : updates) {
+            try {
+                call.await(update);
+            } catch (StoreException e) {
+                LOG.log(Level.WARNING, "{0}: expiry index not updated: {1}", call.describe(), e.getMessage());
+            }
+        }
+    }
+
+    static String idOf(byte[] member) {
+        return new String(member, StandardCharsets.US_ASCII);
+    }
+
+    private <T> T execute(String operation, String id, Operation<T> body) {
+        RedisCall call = new RedisCall(connector, operation, id);
+        try {
+            T result = body.run(call, call.redis());
+            connector.succeeded();
+            return result;
+        } catch (RuntimeException e) {
+            throw call.failure(e);
+        }
+    }
+
+    @FunctionalInterface
+    private interface Operation<T> {
+        T run(RedisCall call, RedisClusterAsyncCommands<byte[], byte[]> redis);
+    }
+
+    @Override
+    public String toString() {
+        return "RedisSessionStore[" + connector.describe() + "]";
+    }
+}

@@ -1,0 +1,107 @@
+package io.sessioncluster.store.redis;
+
+import io.lettuce.core.ScriptOutputType;
+
+/**
+ * The store's Lua scripts. Each reads and changes one session hash ({@code KEYS[1]}) atomically; none touches
+ * the expiry index, which is a separate key (see {@link RedisSessionStore}).
+ *
+ * <p>Numbers that Lua computes are formatted with {@code %d} before they go back to Redis: Redis would print a
+ * large Lua number such as an epoch millisecond value in exponent notation.
+ */
+final class Scripts {
+
+    /** Result codes of {@link #WRITE} below zero. */
+    static final long WRITE_MISSING = -1;
+    static final long WRITE_EXISTS = -2;
+
+    /**
+     * ARGV: created (1|0), creation ms, access ms, max inactive s, TTL ms (0: no TTL), number of set attributes,
+     * that many field/value pairs, then the fields to delete. Returns the new version, or a negative code.
+     * The access time never moves backwards: a slow request must not shorten a session another node touched.
+     */
+    static final LuaScript WRITE = new LuaScript("""
+            local key = KEYS[1]
+            local exists = redis.call('EXISTS', key) == 1
+            if ARGV[1] == '1' then
+              if exists then return -2 end
+            elseif not exists then
+              return -1
+            end
+            local version = redis.call('HINCRBY', key, '#v', 1)
+            local stored = tonumber(redis.call('HGET', key, '#a'))
+            if not stored or stored < tonumber(ARGV[3]) then
+              redis.call('HSET', key, '#a', ARGV[3])
+            end
+            redis.call('HSET', key, '#c', ARGV[2], '#m', ARGV[4])
+            local i = 7
+            for _ = 1, tonumber(ARGV[6]) do
+              redis.call('HSET', key, ARGV[i], ARGV[i + 1])
+              i = i + 2
+            end
+            for j = i, #ARGV do
+              redis.call('HDEL', key, ARGV[j])
+            end
+            if ARGV[5] == '0' then
+              redis.call('PERSIST', key)
+            else
+              redis.call('PEXPIRE', key, ARGV[5])
+            end
+            return version
+            """, ScriptOutputType.INTEGER);
+
+    /**
+     * ARGV: access ms, grace ms. Only an existing session is touched, so a touch never creates a record.
+     * Returns 1 if the session exists.
+     */
+    static final LuaScript TOUCH = new LuaScript("""
+            local key = KEYS[1]
+            if redis.call('EXISTS', key) == 0 then return 0 end
+            local stored = tonumber(redis.call('HGET', key, '#a'))
+            if stored and stored >= tonumber(ARGV[1]) then return 1 end
+            redis.call('HSET', key, '#a', ARGV[1])
+            local m = tonumber(redis.call('HGET', key, '#m'))
+            if m and m > 0 then
+              redis.call('PEXPIRE', key, string.format('%d', m * 1000 + tonumber(ARGV[2])))
+            end
+            return 1
+            """, ScriptOutputType.INTEGER);
+
+    /**
+     * ARGV: now ms. Returns {0} if gone, {1, #a, #m} if alive, {2, HGETALL} if expired (and deletes it: the
+     * decision and the deletion are one atomic step, so exactly one caller wins), {3} if the metadata is not
+     * numeric (the record is left alone for its TTL).
+     */
+    static final LuaScript CLAIM = new LuaScript("""
+            local key = KEYS[1]
+            if redis.call('EXISTS', key) == 0 then return {0} end
+            local h = redis.call('HMGET', key, '#a', '#m', '#v', '#c')
+            for i = 1, 4 do
+              if not h[i] or not string.match(h[i], '^%-?%d+$') then return {3} end
+            end
+            local m = tonumber(h[2])
+            if m <= 0 or tonumber(ARGV[1]) < tonumber(h[1]) + m * 1000 then
+              return {1, h[1], h[2]}
+            end
+            local all = redis.call('HGETALL', key)
+            redis.call('DEL', key)
+            return {2, all}
+            """, ScriptOutputType.MULTI);
+
+    /**
+     * No ARGV. Returns nil if the session is missing, else {DUMP, PTTL, #a, #m}, and deletes it in the same
+     * atomic step, so the old id stops working at once.
+     */
+    static final LuaScript TAKE = new LuaScript("""
+            local key = KEYS[1]
+            local dump = redis.call('DUMP', key)
+            if not dump then return false end
+            local ttl = redis.call('PTTL', key)
+            local h = redis.call('HMGET', key, '#a', '#m')
+            redis.call('DEL', key)
+            return {dump, ttl, h[1], h[2]}
+            """, ScriptOutputType.MULTI);
+
+    private Scripts() {
+    }
+}
