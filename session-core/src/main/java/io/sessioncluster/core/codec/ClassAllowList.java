@@ -34,7 +34,13 @@ public final class ClassAllowList {
             "java.util.concurrent.ConcurrentHashMap", "java.util.concurrent.ConcurrentSkipListMap",
             "java.util.concurrent.CopyOnWriteArrayList", "java.util.concurrent.atomic.AtomicInteger",
             "java.util.concurrent.atomic.AtomicLong", "java.util.concurrent.atomic.AtomicBoolean",
-            "java.net.URI", "java.sql.Timestamp", "java.sql.Date", "java.sql.Time");
+            "java.net.URI", "java.sql.Timestamp", "java.sql.Date", "java.sql.Time",
+            // What Java serialization of the types above writes besides themselves: the serial proxy of
+            // List.of/Set.of/Map.of, the table type HashMap and HashSet check before allocating, and the
+            // lock-based segments ConcurrentHashMap still writes for compatibility (an int of state each).
+            "java.util.CollSer", "java.util.Map$Entry", "java.util.concurrent.locks.ReentrantLock",
+            "java.util.concurrent.locks.AbstractQueuedSynchronizer",
+            "java.util.concurrent.locks.AbstractOwnableSynchronizer");
 
     private static final Set<String> PRIMITIVES =
             Set.of("boolean", "byte", "short", "char", "int", "long", "float", "double", "void");
@@ -112,10 +118,10 @@ public final class ClassAllowList {
         while (element.isArray()) {
             element = element.getComponentType();
         }
-        if (element.isEnum() || element.isAnonymousClass()) {
-            // An enum constant with a body is an anonymous subclass; judge its declaring enum.
-            Class<?> enumType = element.isEnum() ? element : element.getSuperclass();
-            return allows(enumType.getName());
+        if (!element.isEnum() && element.isAnonymousClass() && element.getSuperclass().isEnum()) {
+            // An enum constant with a body is an anonymous subclass; judge its declaring enum. Other anonymous
+            // classes are judged by their own name (Outer$1), as a decoder sees them.
+            return allows(element.getSuperclass().getName());
         }
         return allows(element.getName());
     }

@@ -24,9 +24,14 @@ final class CodecFormat {
 
     static void checkAllowed(ClassAllowList allowList, Object value) {
         if (value != null && !allowList.allows(value.getClass())) {
-            throw new CodecException(CodecException.Reason.CLASS_NOT_ALLOWED, "class [" + value.getClass().getName()
-                    + "] is not in allowedClasses; add it (or its package as package.*) to store it in the session");
+            throw notAllowed(value.getClass().getName());
         }
+    }
+
+    /** The one message for a class outside the allow-list, whichever codec and direction met it. */
+    static CodecException notAllowed(String className) {
+        return new CodecException(CodecException.Reason.CLASS_NOT_ALLOWED, "class [" + className
+                + "] is not in allowedClasses; add it (or its package as package.*) to store it in the session");
     }
 
     private static String describe(byte format) {

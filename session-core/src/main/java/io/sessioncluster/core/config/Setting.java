@@ -115,7 +115,8 @@ public final class Setting<T> {
         try {
             return parser.apply(raw.trim());
         } catch (RuntimeException e) {
-            String detail = e instanceof NumberFormatException || e.getMessage() == null ? "" : " (" + e.getMessage() + ")";
+            // A parser's message may quote the value, so a secret's is left out.
+            String detail = secret || e instanceof NumberFormatException || e.getMessage() == null ? "" : " (" + e.getMessage() + ")";
             throw new IllegalArgumentException(name + " [" + shown(raw) + "]: allowed are " + allowed + detail, e);
         }
     }
