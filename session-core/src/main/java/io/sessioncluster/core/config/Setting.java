@@ -115,10 +115,17 @@ public final class Setting<T> {
         try {
             return parser.apply(raw.trim());
         } catch (RuntimeException e) {
-            // A parser's message may quote the value, so a secret's is left out.
-            String detail = secret || e instanceof NumberFormatException || e.getMessage() == null ? "" : " (" + e.getMessage() + ")";
+            String detail = e instanceof NumberFormatException || e.getMessage() == null ? "" : " (" + masked(e.getMessage(), raw) + ")";
             throw new IllegalArgumentException(name + " [" + shown(raw) + "]: allowed are " + allowed + detail, e);
         }
+    }
+
+    /**
+     * A secret's parser must word its messages without the value's secret parts (it knows where they are);
+     * as a safety net, the whole raw value is masked should it appear anyway.
+     */
+    private String masked(String message, String raw) {
+        return secret && !raw.isBlank() ? message.replace(raw, "****").replace(raw.trim(), "****") : message;
     }
 
     /** The value as it may appear in a message: masked if secret. */

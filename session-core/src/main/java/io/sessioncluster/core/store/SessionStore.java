@@ -80,6 +80,23 @@ public interface SessionStore extends AutoCloseable {
      */
     List<SessionRecord> claimExpired(long nowMillis, int limit);
 
+    /**
+     * Tells the other nodes to drop their local copy of this session, because this node has just taken it over
+     * (a failover moved it here). {@link #delete}, {@link #changeId} (for the old id) and a won expiry claim
+     * notify on their own. Best effort, never throws for an unreachable backend; a store without a
+     * notification channel does nothing.
+     */
+    default void announceEviction(String id) {
+    }
+
+    /**
+     * Subscribes this node to evictions announced by other nodes (never its own). Called at most once, before
+     * the first request. A store without a notification channel never calls the listener; nodes then rely on
+     * {@code sticky=false} version checks.
+     */
+    default void subscribeEvictions(EvictionListener listener) {
+    }
+
     /** Releases connections and threads. Idempotent. */
     @Override
     void close();

@@ -169,7 +169,7 @@ class ClusterConfigTest {
     void masksTheValueOfASecretSetting() {
         List<String> problems = problems(raw("store", "fake", "fake.url", "u", "fake.password", "hunter2"));
 
-        assertThat(problems).containsExactly("fake.password [****]: allowed are at least 8 characters");
+        assertThat(problems).containsExactly("fake.password [****]: allowed are at least 8 characters (too short: ****)");
         assertThat(String.join("", problems)).doesNotContain("hunter2");
     }
 

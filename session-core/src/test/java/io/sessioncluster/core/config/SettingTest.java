@@ -41,7 +41,7 @@ class SettingTest {
     }
 
     @Test
-    void aSecretMasksItsValueAndItsParsersExplanation() {
+    void aSecretMasksItsValueEvenWhereItsParserQuotesIt() {
         Setting<String> secret = Setting.<String>of("password", null, "8 or more characters", "d", raw -> {
             throw new IllegalArgumentException("too short: " + raw);
         }).secret();
@@ -49,7 +49,7 @@ class SettingTest {
         assertThat(secret.isSecret()).isTrue();
         assertThat(secret.shown("hunter2")).isEqualTo("****");
         assertThatThrownBy(() -> secret.parse("hunter2"))
-                .hasMessage("password [****]: allowed are 8 or more characters")
+                .hasMessage("password [****]: allowed are 8 or more characters (too short: ****)")
                 .hasMessageNotContaining("hunter2");
     }
 

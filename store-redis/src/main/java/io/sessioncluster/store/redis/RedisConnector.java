@@ -13,6 +13,7 @@ import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.Delay;
 import io.sessioncluster.core.store.StoreException;
@@ -159,6 +160,29 @@ final class RedisConnector implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new StoreUnavailableException("redis " + operation + ": interrupted while connecting", e);
+        }
+    }
+
+    /**
+     * Starts opening a separate pub/sub connection (a subscribed connection cannot run other commands), without
+     * waiting. On Redis Cluster it is the cluster pub/sub connection: plain {@code PUBLISH} reaches every node.
+     */
+    CompletableFuture<StatefulRedisPubSubConnection<byte[], byte[]>> connectPubSub() {
+        synchronized (this) {
+            if (closed) {
+                return CompletableFuture.failedFuture(new StoreException("store is closed"));
+            }
+        }
+        try {
+            if (client instanceof RedisClusterClient clusterClient) {
+                return clusterClient.refreshPartitionsAsync().toCompletableFuture()
+                        .thenCompose(loaded -> clusterClient.connectPubSubAsync(ByteArrayCodec.INSTANCE))
+                        .thenApply(c -> (StatefulRedisPubSubConnection<byte[], byte[]>) c);
+            }
+            return ((RedisClient) client).connectPubSubAsync(ByteArrayCodec.INSTANCE, endpoint.uris().get(0))
+                    .toCompletableFuture();
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
         }
     }
 

@@ -1,0 +1,108 @@
+package io.sessioncluster.tomcat;
+
+import io.sessioncluster.core.ChangeSet;
+import io.sessioncluster.core.SessionIds;
+import io.sessioncluster.core.codec.AttributeCodec;
+import io.sessioncluster.core.codec.CodecException;
+import io.sessioncluster.core.codec.Fingerprint;
+import io.sessioncluster.core.codec.ImmutableValues;
+
+import org.apache.juli.logging.Log;
+import org.apache.juli.logging.LogFactory;
+import org.apache.tomcat.util.res.StringManager;
+
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Turns what a request did to a session into a {@link ChangeSet}: attributes set (encoded now, since the object
+ * may have changed after {@code setAttribute}), attributes removed, and attributes the request read that are not
+ * immutable and whose encoded form no longer matches the fingerprint last stored (mutated in place). An attribute
+ * that cannot be encoded or is larger than {@code maxAttributeBytes} is logged and left out; the request goes on.
+ */
+final class ChangeSetBuilder {
+
+    private static final Log log = LogFactory.getLog(ChangeSetBuilder.class);
+    private static final StringManager sm = StringManager.getManager(ChangeSetBuilder.class);
+
+    private final AttributeCodec codec;
+    private final RateLimitedLog skipped = new RateLimitedLog(60, TimeUnit.SECONDS);
+
+    ChangeSetBuilder(AttributeCodec codec) {
+        this.codec = codec;
+    }
+
+    /**
+     * Takes the session's change marks and builds its change set.
+     *
+     * @param reads names the request read
+     * @return the write, or {@code null} if nothing but the access time changed (the caller batches a touch)
+     */
+    PendingWrite build(ClusteredSession session, Set<String> reads, long now) {
+        Set<String> readNames = new HashSet<>();
+        SessionChanges taken = session.takeChanges(reads, readNames);
+        String id = session.baseId();
+        Map<String, byte[]> set = new LinkedHashMap<>();
+        Map<String, Long> encodedFingerprints = new HashMap<>();
+        Set<String> removed = new LinkedHashSet<>(taken.removed());
+
+        for (String name : taken.set()) {
+            Object value = session.attributeValue(name);
+            if (value == null) {
+                continue; // removed again after it was set; the removal was marked too
+            }
+            byte[] bytes = encode(id, name, value);
+            if (bytes != null) {
+                set.put(name, bytes);
+                encodedFingerprints.put(name, Fingerprint.of(bytes));
+            }
+        }
+        for (String name : readNames) {
+            if (set.containsKey(name) || taken.set().contains(name) || removed.contains(name)) {
+                continue;
+            }
+            Object value = session.attributeValue(name);
+            if (value == null || ImmutableValues.isImmutable(value)) {
+                continue;
+            }
+            byte[] bytes = encode(id, name, value);
+            if (bytes == null) {
+                continue;
+            }
+            long fingerprint = Fingerprint.of(bytes);
+            Long stored = session.fingerprint(name);
+            if (stored == null || stored != fingerprint) {
+                set.put(name, bytes);
+                encodedFingerprints.put(name, fingerprint);
+            }
+        }
+        session.fingerprinted(encodedFingerprints);
+
+        if (set.isEmpty() && removed.isEmpty() && !taken.created() && !taken.metadata()) {
+            return null;
+        }
+        ChangeSet changes = new ChangeSet(id, taken.created(), session.getCreationTimeInternal(), now,
+                session.getMaxInactiveInterval(), set, removed);
+        return new PendingWrite(session, changes, taken);
+    }
+
+    private byte[] encode(String sessionId, String name, Object value) {
+        try {
+            return codec.encode(value);
+        } catch (RuntimeException e) {
+            // CodecException in the normal case; anything else a value's own serialization code threw.
+            long suppressed = skipped.permit(name);
+            if (suppressed >= 0) {
+                String reason = e instanceof CodecException ? e.getMessage() : e.toString();
+                log.warn(sm.getString("manager.attributeSkipped", name, SessionIds.redact(sessionId), reason,
+                        Long.valueOf(suppressed)));
+            }
+            return null;
+        }
+    }
+}

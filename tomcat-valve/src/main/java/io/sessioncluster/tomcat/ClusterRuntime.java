@@ -1,0 +1,120 @@
+package io.sessioncluster.tomcat;
+
+import io.sessioncluster.core.codec.AttributeCodec;
+import io.sessioncluster.core.codec.AttributeCodecs;
+import io.sessioncluster.core.config.ClusterConfig;
+import io.sessioncluster.core.config.WriteMode;
+import io.sessioncluster.core.store.SessionStoreProvider;
+import io.sessioncluster.core.store.StoreUnavailableException;
+
+import org.apache.catalina.LifecycleException;
+import org.apache.juli.logging.Log;
+import org.apache.juli.logging.LogFactory;
+import org.apache.tomcat.util.res.StringManager;
+
+import java.util.Locale;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Everything a started {@link ClusteredSessionManager} works with, built at start from the validated
+ * configuration and torn down at stop in reverse order: the codec, the store, the writer, the touch batcher, the
+ * loader, the resolver, the expiry processor and the flusher thread.
+ */
+final class ClusterRuntime {
+
+    private static final Log log = LogFactory.getLog(ClusterRuntime.class);
+    private static final StringManager sm = StringManager.getManager(ClusterRuntime.class);
+    static final long FLUSH_INTERVAL_MILLIS = 1_000;
+    private static final long ASYNC_OFFER_TIMEOUT_MILLIS = 5_000;
+
+    final ClusterConfig config;
+    final AttributeCodec codec;
+    final DeferredStore store;
+    final SessionWriter writer;
+    final TouchBatcher touches;
+    final ChangeSetBuilder builder;
+    final SessionLoader loader;
+    final ExpiryProcessor expiry;
+    final SessionResolver resolver;
+    final RenameAndDelete renames;
+    final RequestCompletion completion;
+    private final ScheduledExecutorService flusher;
+
+    private ClusterRuntime(ClusteredSessionManager manager, ClusterConfig config, AttributeCodec codec,
+                           DeferredStore store, String contextName) {
+        this.config = config;
+        this.codec = codec;
+        this.store = store;
+        StoreWrites writes = new StoreWrites(store, manager::dropLocal);
+        this.writer = config.writeMode() == WriteMode.ASYNC
+                ? new AsyncSessionWriter(writes, config.asyncQueueSize(), ASYNC_OFFER_TIMEOUT_MILLIS,
+                        TimeUnit.MILLISECONDS, "session-cluster-writer[" + contextName + "]")
+                : new SyncSessionWriter(writes);
+        this.touches = new TouchBatcher(store);
+        this.builder = new ChangeSetBuilder(codec);
+        this.loader = new SessionLoader(codec, manager::newSession);
+        this.expiry = new ExpiryProcessor(manager, store, touches, writer, loader);
+        this.resolver = new SessionResolver(manager, store, loader, expiry, writer, config.sticky());
+        this.renames = new RenameAndDelete(store, writer, touches);
+        this.completion = new RequestCompletion(builder, writer, touches);
+        this.flusher = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "session-cluster-flusher[" + contextName + "]");
+            t.setDaemon(true);
+            t.setContextClassLoader(ClusterRuntime.class.getClassLoader());
+            return t;
+        });
+        flusher.scheduleWithFixedDelay(() -> {
+            try {
+                touches.flush();
+                renames.retryPendingDeletes();
+            } catch (RuntimeException e) {
+                log.warn(sm.getString("manager.flushFailed", e.toString()), e);
+            }
+        }, FLUSH_INTERVAL_MILLIS, FLUSH_INTERVAL_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Builds the runtime. A store whose backend is down is opened later, on use; a codec or store that cannot be
+     * created at all fails the start.
+     */
+    static ClusterRuntime open(ClusteredSessionManager manager, ClusterConfig config, SessionStoreProvider provider,
+                               ClassLoader applicationLoader, String contextName) throws LifecycleException {
+        AttributeCodec codec;
+        try {
+            codec = AttributeCodecs.create(config, applicationLoader);
+        } catch (RuntimeException e) {
+            String problem = sm.getString("manager.codecFailed", config.codec().name().toLowerCase(Locale.ROOT), e.toString());
+            throw new LifecycleException(sm.getString("manager.configInvalid", contextName, problem), e);
+        }
+        DeferredStore store = new DeferredStore(() -> provider.open(config.storeSettings(), contextName),
+                () -> log.info(sm.getString("manager.storeReopened", provider.name(), contextName)));
+        try {
+            store.openNow();
+        } catch (StoreUnavailableException e) {
+            log.warn(sm.getString("manager.storeDeferred", provider.name(), contextName, e.getMessage()));
+        } catch (RuntimeException e) {
+            String problem = sm.getString("manager.storeOpenFailed", provider.name(), e.getMessage());
+            throw new LifecycleException(sm.getString("manager.configInvalid", contextName, problem), e);
+        }
+        return new ClusterRuntime(manager, config, codec, store, contextName);
+    }
+
+    /** Stops the flusher, writes what is queued and flushes touches; the store stays open for {@link #closeStore}. */
+    void flush() {
+        flusher.shutdown();
+        try {
+            flusher.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        writer.close();
+        touches.flush();
+        renames.retryPendingDeletes();
+    }
+
+    void closeStore() {
+        store.close();
+    }
+}

@@ -1,0 +1,294 @@
+package io.sessioncluster.tomcat;
+
+import io.sessioncluster.core.SessionIds;
+import io.sessioncluster.core.SessionRecord;
+import io.sessioncluster.core.codec.CodecException;
+import io.sessioncluster.core.codec.ImmutableValues;
+
+import org.apache.catalina.Manager;
+import org.apache.catalina.session.StandardSession;
+import org.apache.tomcat.util.res.StringManager;
+
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * A {@link StandardSession} that records what requests change, so that only changed attributes are written:
+ * the names set and removed since the last write, the fingerprint of each attribute's encoded form as last
+ * stored or loaded (to find attributes mutated in place without {@code setAttribute}), whether the session is
+ * in the store yet, and the store's version of it.
+ *
+ * <p><b>Attribute classes are checked at {@code setAttribute}.</b> A value whose class is outside
+ * {@code allowedClasses} is rejected there with an {@link IllegalArgumentException} naming the attribute and the
+ * class, the way Tomcat rejects a non-serializable attribute of a distributable application, instead of failing
+ * later on another node. Classes referenced by the value are checked when it is encoded at the end of the request;
+ * a failure there is logged and the attribute is not replicated.
+ *
+ * <p><b>It never expires by itself.</b> {@link #isValid()} does not compare the idle time with the timeout, as
+ * {@code StandardSession} does, because another node may have used the session since: the manager asks the
+ * store, which decides once for the whole cluster (see {@link ExpiryProcessor}).
+ */
+final class ClusteredSession extends StandardSession {
+
+    private static final long serialVersionUID = 1L;
+    private static final StringManager SM = StringManager.getManager(ClusteredSession.class);
+
+    /** Guards the change marks below; never held while calling the store. */
+    private final transient Object marks = new Object();
+    private final transient Set<String> setNames = new LinkedHashSet<>();
+    private final transient Set<String> removedNames = new LinkedHashSet<>();
+    private transient boolean created;
+    private transient boolean metadataChanged;
+
+    /** Reads made outside any request scope (background or foreign threads). */
+    private final transient Set<String> readsOutsideRequest = ConcurrentHashMap.newKeySet();
+    /** Attribute name to fingerprint of its encoded form as last written or loaded. */
+    private final transient Map<String, Long> fingerprints = new ConcurrentHashMap<>();
+    private transient volatile long storedVersion;
+    private transient volatile boolean stale;
+    private transient volatile long loadedAtNanos;
+
+    /** Serializes this node's writes of this session, so its versions are observed in order. */
+    final transient ReentrantLock writeLock = new ReentrantLock();
+
+    ClusteredSession(Manager manager) {
+        super(manager);
+    }
+
+    private ClusteredSessionManager clusterManager() {
+        return (ClusteredSessionManager) manager;
+    }
+
+    /** The store key: the id without its route. */
+    String baseId() {
+        return SessionIds.baseId(getIdInternal());
+    }
+
+    // ---------------------------------------------------------------- Tomcat behaviour we change
+
+    /** Unlike {@code StandardSession}, never expires itself when idle: the store decides. */
+    @Override
+    public boolean isValid() {
+        return this.isValid;
+    }
+
+    boolean isUsable() {
+        return isValidInternal();
+    }
+
+    @Override
+    public void setAttribute(String name, Object value, boolean notify) {
+        if (name != null && value != null) {
+            try {
+                clusterManager().codec().checkAllowed(value);
+            } catch (CodecException e) {
+                throw new IllegalArgumentException(SM.getString("session.attributeNotAllowed", name, e.getMessage()), e);
+            }
+        }
+        super.setAttribute(name, value, notify);
+        if (name != null && value != null) {
+            synchronized (marks) {
+                setNames.add(name);
+                removedNames.remove(name);
+            }
+        }
+    }
+
+    @Override
+    protected void removeAttributeInternal(String name, boolean notify) {
+        // Only a removal of something this node holds is replicated: an attribute this node could not decode
+        // stays in the store for the nodes that can.
+        boolean present = name != null && attributes.containsKey(name);
+        super.removeAttributeInternal(name, notify);
+        if (present && !expiring) {
+            synchronized (marks) {
+                removedNames.add(name);
+                setNames.remove(name);
+            }
+            fingerprints.remove(name);
+        }
+    }
+
+    @Override
+    public Object getAttribute(String name) {
+        Object value = super.getAttribute(name);
+        if (value != null && !ImmutableValues.isImmutable(value)) {
+            RequestScope scope = clusterManager().currentScope();
+            if (scope != null) {
+                scope.read(this, name);
+            } else {
+                readsOutsideRequest.add(name);
+            }
+        }
+        return value;
+    }
+
+    @Override
+    public void setMaxInactiveInterval(int interval) {
+        super.setMaxInactiveInterval(interval);
+        synchronized (marks) {
+            metadataChanged = true;
+        }
+    }
+
+    @Override
+    public void access() {
+        super.access();
+        RequestScope scope = clusterManager().currentScope();
+        if (scope != null) {
+            scope.accessed(this);
+        }
+    }
+
+    /** Deletes the session from the store first (synchronously, in every write mode), then expires it here. */
+    @Override
+    public void invalidate() {
+        if (isValidInternal()) {
+            clusterManager().deleteFromStore(this);
+        }
+        super.invalidate();
+    }
+
+    // ---------------------------------------------------------------- change marks
+
+    /** A session created on this node: its first write creates it in the store. */
+    void markCreated() {
+        synchronized (marks) {
+            created = true;
+        }
+    }
+
+    /** Takes the change marks for one write. Names read by the request are handled by the caller. */
+    SessionChanges takeChanges(Set<String> requestReads, Set<String> readsOut) {
+        readsOut.addAll(requestReads);
+        for (String name : readsOutsideRequest) {
+            readsOutsideRequest.remove(name);
+            readsOut.add(name);
+        }
+        synchronized (marks) {
+            SessionChanges taken = new SessionChanges(setNames, removedNames, created, metadataChanged);
+            setNames.clear();
+            removedNames.clear();
+            created = false;
+            metadataChanged = false;
+            return taken;
+        }
+    }
+
+    /** Gives back marks of a write that failed; marks made since win over them. */
+    void restoreChanges(SessionChanges failed) {
+        synchronized (marks) {
+            for (String name : failed.set()) {
+                if (!removedNames.contains(name)) {
+                    setNames.add(name);
+                }
+                fingerprints.remove(name);
+            }
+            for (String name : failed.removed()) {
+                if (!setNames.contains(name)) {
+                    removedNames.add(name);
+                }
+            }
+            created |= failed.created();
+            metadataChanged |= failed.metadata();
+        }
+    }
+
+    /** True while this node holds changes the store has not been sent (in async mode: not yet queued). */
+    boolean hasUnsentChanges() {
+        synchronized (marks) {
+            return created || metadataChanged || !setNames.isEmpty() || !removedNames.isEmpty();
+        }
+    }
+
+    boolean isUnstored() {
+        synchronized (marks) {
+            return created;
+        }
+    }
+
+    Object attributeValue(String name) {
+        return attributes.get(name);
+    }
+
+    Long fingerprint(String name) {
+        return fingerprints.get(name);
+    }
+
+    void fingerprinted(Map<String, Long> encoded) {
+        fingerprints.putAll(encoded);
+    }
+
+    // ---------------------------------------------------------------- store state
+
+    long storedVersion() {
+        return storedVersion;
+    }
+
+    boolean isStale() {
+        return stale;
+    }
+
+    /** Records the version a write produced; a jump of more than one means another node wrote in between. */
+    void written(long newVersion) {
+        long known = storedVersion;
+        if (known > 0 && newVersion > known + 1) {
+            stale = true;
+        }
+        storedVersion = Math.max(known, newVersion);
+    }
+
+    /** Another node used the session: move the local access time forward so it is not taken for idle. */
+    void accessedElsewhere(long lastAccessedTime) {
+        if (lastAccessedTime > this.lastAccessedTime) {
+            this.lastAccessedTime = lastAccessedTime;
+        }
+        if (lastAccessedTime > this.thisAccessedTime) {
+            this.thisAccessedTime = lastAccessedTime;
+        }
+    }
+
+    boolean isIdleExpired(long nowMillis) {
+        int max = maxInactiveInterval;
+        return max > 0 && nowMillis - thisAccessedTime >= max * 1000L;
+    }
+
+    /** Fills a session built by the manager from a stored record; fires nothing. */
+    void loadFrom(SessionRecord record, Map<String, Object> values, Map<String, Long> encodedFingerprints) {
+        this.creationTime = record.creationTime();
+        this.lastAccessedTime = record.lastAccessedTime();
+        this.thisAccessedTime = record.lastAccessedTime();
+        this.maxInactiveInterval = record.maxInactiveSeconds();
+        this.isNew = false;
+        this.isValid = true;
+        this.attributes.putAll(values);
+        this.fingerprints.putAll(encodedFingerprints);
+        this.storedVersion = record.version();
+        this.loadedAtNanos = System.nanoTime();
+    }
+
+    /** True if this copy was loaded from the store after {@code nanoTime}. */
+    boolean loadedAfter(long nanoTime) {
+        long loaded = loadedAtNanos;
+        return loaded != 0 && loaded - nanoTime > 0;
+    }
+
+    /** Sets the id of a session that must not be registered with the manager (one that is about to expire). */
+    void assignDetachedId(String id) {
+        this.id = id;
+    }
+
+    /** The session is gone from the store (expired or invalidated elsewhere): drop it without any listener. */
+    void discard() {
+        this.isValid = false;
+        synchronized (marks) {
+            setNames.clear();
+            removedNames.clear();
+            created = false;
+            metadataChanged = false;
+        }
+    }
+}

@@ -1,0 +1,412 @@
+package io.sessioncluster.tomcat;
+
+import io.sessioncluster.core.SessionIds;
+import io.sessioncluster.core.codec.AttributeCodec;
+import io.sessioncluster.core.config.ClusterConfig;
+import io.sessioncluster.core.store.SessionStoreProvider;
+import io.sessioncluster.core.store.SessionStores;
+import io.sessioncluster.core.store.StoreException;
+import io.sessioncluster.core.store.StoreUnavailableException;
+
+import org.apache.catalina.Context;
+import org.apache.catalina.LifecycleException;
+import org.apache.catalina.LifecycleState;
+import org.apache.catalina.Loader;
+import org.apache.catalina.Session;
+import org.apache.catalina.session.ManagerBase;
+import org.apache.catalina.session.StandardSession;
+import org.apache.juli.logging.Log;
+import org.apache.juli.logging.LogFactory;
+import org.apache.tomcat.util.res.StringManager;
+
+import java.io.IOException;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A Tomcat {@code Manager} whose sessions live in a shared {@link io.sessioncluster.core.store.SessionStore}
+ * (Redis today), with a local copy on each node. One element in {@code context.xml} is the whole setup:
+ *
+ * <pre>{@code <Manager className="io.sessioncluster.tomcat.ClusteredSessionManager"
+ *          store="redis" redisUri="redis://127.0.0.1:6379" allowedClasses="com.example.shop.**"/>}</pre>
+ *
+ * <p>Every attribute other than {@code ManagerBase}'s own ({@code processExpiresFrequency}, ...) reaches
+ * {@link #setProperty}, and all of them are validated together at start: a mistake stops the start with one
+ * {@link LifecycleException} listing every problem. The manager installs its own {@link SessionClusterValve}.
+ *
+ * <p>Store keys are session ids without their {@code .jvmRoute} suffix; the local map is keyed by Tomcat's full
+ * id. Stopping the context releases the local copies without expiring them: the sessions live on in the store.
+ */
+public class ClusteredSessionManager extends ManagerBase {
+
+    private static final Log log = LogFactory.getLog(ClusteredSessionManager.class);
+    private static final StringManager sm = StringManager.getManager(ClusteredSessionManager.class);
+
+    private final ManagerSettings settings = new ManagerSettings(this);
+    /** The local copy of each session by base id (the store key), whatever its route. */
+    private final Map<String, ClusteredSession> byBaseId = new ConcurrentHashMap<>();
+    private final ThreadLocal<RequestScope> scopes = new ThreadLocal<>();
+    private final RateLimitedLog warnings = new RateLimitedLog(10, TimeUnit.SECONDS);
+    private volatile ClusterRuntime runtime;
+    private SessionClusterValve valve;
+
+    // ---------------------------------------------------------------- settings
+
+    /**
+     * Sets one setting by name, as Tomcat's digester does for {@code <Manager>} attributes without a setter; also the
+     * programmatic way (Spring Boot). Problems are reported when the manager starts, all at once.
+     *
+     * @return always true: the value was recorded
+     */
+    public boolean setProperty(String name, String value) {
+        settings.set(name, value);
+        return true;
+    }
+
+    /** The value recorded for a cluster setting, or null. */
+    public String getProperty(String name) {
+        return settings.get(name);
+    }
+
+    @Override
+    public String getName() {
+        return "ClusteredSessionManager";
+    }
+
+    // ---------------------------------------------------------------- lifecycle
+
+    @Override
+    protected void startInternal() throws LifecycleException {
+        super.startInternal();
+        String contextName = contextName();
+        Map<String, SessionStoreProvider> providers;
+        try {
+            providers = SessionStores.discover(ClusteredSessionManager.class.getClassLoader());
+        } catch (RuntimeException e) {
+            throw new LifecycleException(sm.getString("manager.configInvalid", contextName, e.getMessage()), e);
+        }
+        ClusterConfig config = settings.validate(contextName, providers);
+        runtime = ClusterRuntime.open(this, config, providers.get(config.store()), applicationLoader(), contextName);
+        installValve(getContext());
+        log.info(sm.getString("manager.started", contextName, config.store(), config.writeMode(),
+                Boolean.valueOf(config.sticky()), config.codec()));
+        setState(LifecycleState.STARTING);
+    }
+
+    @Override
+    protected void stopInternal() throws LifecycleException {
+        setState(LifecycleState.STOPPING);
+        // The valve stays in the pipeline (see installValve) and passes requests through until the next start.
+        ClusterRuntime rt = runtime;
+        int released = 0;
+        if (rt != null) {
+            rt.flush();
+        }
+        for (Session session : findSessions()) {
+            unregister(session); // no listeners: the session lives on in the store
+            released++;
+        }
+        if (rt != null) {
+            runtime = null;
+            rt.closeStore();
+        }
+        log.info(sm.getString("manager.stopped", contextName(), Integer.valueOf(released)));
+        super.stopInternal();
+    }
+
+    /**
+     * Joins a context and installs the valve in its pipeline right away. Why not at start, where the lifecycle
+     * would suggest: Tomcat adds the context's authenticator (which looks up the session) at configure-start,
+     * before it starts the manager, and the valve must run before anything touches the session. The valve stays
+     * for as long as the manager belongs to the context, across restarts, and passes requests through while the
+     * manager is stopped.
+     */
+    @Override
+    public void setContext(Context context) {
+        Context old = getContext();
+        super.setContext(context);
+        if (old != null && old != context && valve != null) {
+            old.getPipeline().removeValve(valve);
+            valve = null;
+        }
+        if (context != null) {
+            installValve(context);
+        }
+    }
+
+    private synchronized void installValve(Context context) {
+        valve = SessionClusterValve.installIn(context, this, valve);
+    }
+
+    /** Sessions live in the store; there is nothing to load at start. */
+    @Override
+    public void load() {
+    }
+
+    /** Sessions live in the store; there is nothing to save at stop. */
+    @Override
+    public void unload() {
+    }
+
+    // ---------------------------------------------------------------- sessions
+
+    @Override
+    protected StandardSession getNewSession() {
+        return new ClusteredSession(this);
+    }
+
+    ClusteredSession newSession() {
+        return (ClusteredSession) getNewSession();
+    }
+
+    @Override
+    public Session createSession(String sessionId) {
+        // Tomcat may offer the client's id for reuse; never adopt one that is not well formed.
+        String id = sessionId != null && SessionIds.isWellFormed(sessionId) ? sessionId : null;
+        Session session = super.createSession(id);
+        ((ClusteredSession) session).markCreated();
+        return session;
+    }
+
+    @Override
+    public Session findSession(String id) throws IOException {
+        if (id == null) {
+            return null;
+        }
+        ClusterRuntime rt = runtime;
+        RequestScope scope = scopes.get();
+        if (rt == null || (scope != null && scope.isVerified(id))) {
+            return super.findSession(id);
+        }
+        if (!SessionIds.isWellFormed(id)) {
+            warnMalformed(id);
+            return null;
+        }
+        try {
+            return rt.resolver.resolve(id);
+        } catch (StoreUnavailableException e) {
+            // Reached outside the valve's check (another valve asked first): serve a local copy if there is one.
+            storeFailedInThisRequest();
+            warnUnavailable("loading", id, e);
+            ClusteredSession local = localCopy(SessionIds.baseId(id));
+            if (local != null && local.isUsable()) {
+                return local;
+            }
+            throw new IOException(e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void add(Session session) {
+        super.add(session);
+        if (session instanceof ClusteredSession cs && cs.getIdInternal() != null) {
+            byBaseId.put(cs.baseId(), cs);
+        }
+    }
+
+    @Override
+    public void remove(Session session, boolean update) {
+        String id = session.getIdInternal();
+        if (id == null) {
+            return;
+        }
+        // Only if this very object is registered: a replaced or detached copy must not evict its successor.
+        if (sessions.get(id) == session) {
+            super.remove(session, update);
+        }
+        byBaseId.remove(SessionIds.baseId(id), session);
+    }
+
+    /**
+     * Moves the session to a new id. A new base id is moved in the store first, synchronously and atomically, so
+     * the old id stops working everywhere; a change of route only (failover) is local.
+     */
+    @Override
+    protected void changeSessionId(Session session, String newId, boolean notifySessionListeners,
+                                   boolean notifyContainerListeners) {
+        String oldId = session.getIdInternal();
+        ClusterRuntime rt = runtime;
+        if (rt != null && oldId != null && session instanceof ClusteredSession cs
+                && !SessionIds.baseId(oldId).equals(SessionIds.baseId(newId))) {
+            cs.writeLock.lock();
+            try {
+                rt.renames.move(cs, SessionIds.baseId(oldId), SessionIds.baseId(newId));
+                super.changeSessionId(session, newId, notifySessionListeners, notifyContainerListeners);
+            } catch (StoreException e) {
+                storeFailedInThisRequest();
+                warnUnavailable("renaming", oldId, e);
+                throw new IllegalStateException(sm.getString("manager.changeIdUnavailable"), e);
+            } finally {
+                cs.writeLock.unlock();
+            }
+        } else {
+            super.changeSessionId(session, newId, notifySessionListeners, notifyContainerListeners);
+        }
+        RequestScope scope = scopes.get();
+        if (scope != null && scope.isVerified(oldId)) {
+            scope.verified(newId);
+        }
+    }
+
+    /** {@code invalidate()}: deletes the session from the store, synchronously in every write mode. */
+    void deleteFromStore(ClusteredSession session) {
+        ClusterRuntime rt = runtime;
+        if (rt == null) {
+            return;
+        }
+        session.writeLock.lock();
+        try {
+            if (!rt.renames.delete(session)) {
+                storeFailedInThisRequest();
+            }
+        } finally {
+            session.writeLock.unlock();
+        }
+    }
+
+    /** Expiring a session by hand (JMX, the manager application) ends it in the whole cluster. */
+    @Override
+    public void expireSession(String sessionId) {
+        Session session = sessions.get(sessionId);
+        if (session instanceof ClusteredSession cs && cs.isUsable()) {
+            deleteFromStore(cs);
+        }
+        super.expireSession(sessionId);
+    }
+
+    /** Expiry is decided by the store, once for the whole cluster: see {@link ExpiryProcessor}. */
+    @Override
+    public void processExpires() {
+        ClusterRuntime rt = runtime;
+        if (rt == null) {
+            return;
+        }
+        long start = System.currentTimeMillis();
+        rt.expiry.run(start);
+        processingTime += System.currentTimeMillis() - start;
+    }
+
+    // ---------------------------------------------------------------- the request, with the valve
+
+    RequestScope enterRequest() {
+        RequestScope scope = new RequestScope();
+        scopes.set(scope);
+        return scope;
+    }
+
+    void exitRequest() {
+        scopes.remove();
+    }
+
+    RequestScope currentScope() {
+        return scopes.get();
+    }
+
+    /**
+     * Brings the requested session up to date before the application runs.
+     *
+     * @return the session, or null if there is none (or the id is malformed)
+     * @throws StoreUnavailableException if the store is needed and down
+     */
+    ClusteredSession prepareRequest(String requestedId, RequestScope scope) {
+        if (!SessionIds.isWellFormed(requestedId)) {
+            warnMalformed(requestedId);
+            scope.verified(requestedId); // nothing to find: findSession answers null without a second warning
+            return null;
+        }
+        ClusterRuntime rt = runtime;
+        ClusteredSession session = rt == null ? null : rt.resolver.resolve(requestedId);
+        scope.verified(requestedId);
+        return session;
+    }
+
+    /**
+     * The end of a request: writes what it changed in each session it used, or batches a touch if it only read.
+     *
+     * @return false if a store operation of the request failed (sync mode): the valve answers 503 if it still can
+     */
+    boolean requestCompleted(RequestScope scope) {
+        ClusterRuntime rt = runtime;
+        boolean written = rt == null || rt.completion.complete(scope, this);
+        return written && !scope.hasStoreFailed();
+    }
+
+    /**
+     * The request is answered 503: sessions it created and could not store were never acknowledged to the client
+     * (the response with their cookie is discarded), so they end here instead of lingering unwritten.
+     */
+    void abandonUnacknowledged(RequestScope scope) {
+        for (ClusteredSession session : scope.takeFailedCreates()) {
+            if (session.isUsable()) {
+                session.expire(true);
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- for the helpers
+
+    AttributeCodec codec() {
+        ClusterRuntime rt = runtime;
+        if (rt == null) {
+            throw new IllegalStateException("the session manager of context [" + contextName() + "] is not started");
+        }
+        return rt.codec;
+    }
+
+    ClusteredSession localCopy(String baseId) {
+        return byBaseId.get(baseId);
+    }
+
+    void register(ClusteredSession session, String id) {
+        session.setId(id, false);
+    }
+
+    /** Forgets the local copy, nothing else: a request still holding it keeps working with it. */
+    void unregister(Session session) {
+        remove(session, false);
+    }
+
+    /** The session is gone from the store (expired, invalidated elsewhere): drop the copy, fire nothing. */
+    void dropLocal(ClusteredSession session) {
+        unregister(session);
+        session.discard();
+    }
+
+    private void storeFailedInThisRequest() {
+        RequestScope scope = scopes.get();
+        if (scope != null) {
+            scope.storeFailed();
+        }
+    }
+
+    void warnMalformed(String id) {
+        long suppressed = warnings.permit("malformed");
+        if (suppressed >= 0) {
+            log.warn(sm.getString("manager.malformedId", SessionIds.redact(id), Long.valueOf(suppressed)));
+        }
+    }
+
+    void warnUnavailable(String operation, String id, StoreException e) {
+        long suppressed = warnings.permit("unavailable-" + operation);
+        if (suppressed >= 0) {
+            log.warn(sm.getString("manager.storeUnavailable", operation, SessionIds.redact(id), e.getMessage(),
+                    Long.valueOf(suppressed)));
+        }
+    }
+
+    String contextName() {
+        Context context = getContext();
+        if (context == null) {
+            return "?";
+        }
+        String path = context.getPath();
+        return path == null || path.isEmpty() ? "/" : path;
+    }
+
+    private ClassLoader applicationLoader() {
+        Loader loader = getContext().getLoader();
+        ClassLoader cl = loader == null ? null : loader.getClassLoader();
+        return cl != null ? cl : ClusteredSessionManager.class.getClassLoader();
+    }
+}

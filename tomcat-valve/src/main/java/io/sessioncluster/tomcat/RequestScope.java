@@ -1,0 +1,68 @@
+package io.sessioncluster.tomcat;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * What one request did to the sessions of this node: which sessions it accessed, which attribute names it read
+ * from each (for the in-place mutation check), whether a store operation failed. The valve opens a scope before
+ * the request and hands it to the manager at the end. Reads are tracked per request rather than per session so
+ * that two concurrent requests of one session do not take each other's read sets.
+ *
+ * <p>Synchronized because an asynchronous request may end on another thread than the one it started on.
+ */
+final class RequestScope {
+
+    private final Map<ClusteredSession, Set<String>> sessions = new IdentityHashMap<>(2);
+    private final List<ClusteredSession> failedCreates = new ArrayList<>(1);
+    private String verifiedId;
+    private boolean storeFailed;
+
+    synchronized void accessed(ClusteredSession session) {
+        sessions.computeIfAbsent(session, s -> new HashSet<>());
+    }
+
+    synchronized void read(ClusteredSession session, String name) {
+        sessions.computeIfAbsent(session, s -> new HashSet<>()).add(name);
+    }
+
+    /** The sessions this request accessed, each with the attribute names it read; clears the scope. */
+    synchronized List<Map.Entry<ClusteredSession, Set<String>>> takeSessions() {
+        List<Map.Entry<ClusteredSession, Set<String>>> taken = new ArrayList<>(sessions.entrySet());
+        sessions.clear();
+        return taken;
+    }
+
+    /** The valve already brought the session of this id up to date: findSession must not ask the store again. */
+    synchronized void verified(String id) {
+        verifiedId = id;
+    }
+
+    synchronized boolean isVerified(String id) {
+        return id != null && id.equals(verifiedId);
+    }
+
+    /** A store operation of this request failed: the valve answers 503 if it still can. */
+    synchronized void storeFailed() {
+        storeFailed = true;
+    }
+
+    synchronized boolean hasStoreFailed() {
+        return storeFailed;
+    }
+
+    /** A session this request created could not be written. */
+    synchronized void createFailed(ClusteredSession session) {
+        failedCreates.add(session);
+    }
+
+    synchronized List<ClusteredSession> takeFailedCreates() {
+        List<ClusteredSession> taken = List.copyOf(failedCreates);
+        failedCreates.clear();
+        return taken;
+    }
+}

@@ -1,0 +1,58 @@
+package io.sessioncluster.tomcat;
+
+import io.sessioncluster.core.SessionIds;
+import io.sessioncluster.core.SessionRecord;
+import io.sessioncluster.core.codec.AttributeCodec;
+import io.sessioncluster.core.codec.CodecException;
+import io.sessioncluster.core.codec.Fingerprint;
+
+import org.apache.juli.logging.Log;
+import org.apache.juli.logging.LogFactory;
+import org.apache.tomcat.util.res.StringManager;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * Builds a local session from a stored record, decoding each attribute on its own: an attribute that cannot be
+ * decoded here (class not allowed, class missing on this node, corrupt bytes) is left out with a WARN naming it and
+ * the reason, and the session keeps its other attributes. The left-out attribute is not deleted from the store
+ * ({@link ClusteredSession} only replicates removals of attributes it holds), so nodes that can read it still do.
+ */
+final class SessionLoader {
+
+    private static final Log log = LogFactory.getLog(SessionLoader.class);
+    private static final StringManager sm = StringManager.getManager(SessionLoader.class);
+
+    private final AttributeCodec codec;
+    private final Supplier<ClusteredSession> emptySessions;
+
+    SessionLoader(AttributeCodec codec, Supplier<ClusteredSession> emptySessions) {
+        this.codec = codec;
+        this.emptySessions = emptySessions;
+    }
+
+    /** A session filled from {@code record}, not registered with the manager and with no id yet. */
+    ClusteredSession build(SessionRecord record) {
+        Map<String, Object> values = new HashMap<>();
+        Map<String, Long> fingerprints = new HashMap<>();
+        for (Map.Entry<String, byte[]> attribute : record.attributes().entrySet()) {
+            String name = attribute.getKey();
+            try {
+                values.put(name, codec.decode(attribute.getValue()));
+                fingerprints.put(name, Long.valueOf(Fingerprint.of(attribute.getValue())));
+            } catch (CodecException e) {
+                log.warn(sm.getString("manager.attributeDropped", name, SessionIds.redact(record.id()), e.reason(),
+                        e.getMessage()));
+            } catch (RuntimeException | LinkageError e) {
+                // A class's own readObject failing, or a class it needs missing, is unreadable data here too.
+                log.warn(sm.getString("manager.attributeDropped", name, SessionIds.redact(record.id()),
+                        CodecException.Reason.CORRUPT, e.toString()));
+            }
+        }
+        ClusteredSession session = emptySessions.get();
+        session.loadFrom(record, values, fingerprints);
+        return session;
+    }
+}

@@ -1,0 +1,148 @@
+package io.sessioncluster.tomcat;
+
+import io.sessioncluster.core.ExpiryClaim;
+import io.sessioncluster.core.SessionIds;
+import io.sessioncluster.core.SessionRecord;
+import io.sessioncluster.core.store.SessionStore;
+import io.sessioncluster.core.store.StoreException;
+import io.sessioncluster.core.store.StoreUnavailableException;
+
+import org.apache.juli.logging.Log;
+import org.apache.juli.logging.LogFactory;
+import org.apache.tomcat.util.res.StringManager;
+
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * Makes the local copy of a requested session current, or finds there is none. The rules:
+ * <ul>
+ *   <li>{@code sticky=true}: a local copy serves without asking the store; the store is read on a miss, for a copy
+ *       marked stale (another node wrote in between), and when the requested id carries a route other than the
+ *       local copy's (a failover or takeover: the store has the latest state);</li>
+ *   <li>{@code sticky=false}: the stored version is compared first, and a copy whose version differs is reloaded,
+ *       unless it holds changes not yet in the store (they would be lost); a session the store no longer holds is
+ *       dropped locally, without listeners;</li>
+ *   <li>a local copy idle past its timeout is not served before the store confirms it is alive
+ *       ({@link ExpiryProcessor#check});</li>
+ *   <li>a record the store cannot parse is treated as missing and logged.</li>
+ * </ul>
+ * {@link StoreUnavailableException} propagates: the valve answers 503 before the application runs.
+ */
+final class SessionResolver {
+
+    private static final Log log = LogFactory.getLog(SessionResolver.class);
+    private static final StringManager sm = StringManager.getManager(SessionResolver.class);
+    private static final int LOCK_STRIPES = 64;
+
+    private final ClusteredSessionManager manager;
+    private final SessionStore store;
+    private final SessionLoader loader;
+    private final ExpiryProcessor expiry;
+    private final SessionWriter writer;
+    private final boolean sticky;
+    /** Loads of one session on this node run one at a time; different sessions rarely share a stripe. */
+    private final Object[] loadLocks = new Object[LOCK_STRIPES];
+
+    SessionResolver(ClusteredSessionManager manager, SessionStore store, SessionLoader loader, ExpiryProcessor expiry,
+                    SessionWriter writer, boolean sticky) {
+        this.manager = manager;
+        this.store = store;
+        this.loader = loader;
+        this.expiry = expiry;
+        this.writer = writer;
+        this.sticky = sticky;
+        for (int i = 0; i < LOCK_STRIPES; i++) {
+            loadLocks[i] = new Object();
+        }
+    }
+
+    /** The current session for a well-formed requested id, or null. */
+    ClusteredSession resolve(String id) {
+        String base = SessionIds.baseId(id);
+        long now = System.currentTimeMillis();
+        ClusteredSession local = usable(manager.localCopy(base));
+        if (local != null && id.equals(local.getIdInternal()) && !local.isStale()) {
+            if (local.isIdleExpired(now) && expiry.check(local, now) != ExpiryProcessor.Outcome.KEPT) {
+                return null;
+            }
+            if (sticky || hasUnwritten(local)) {
+                return local;
+            }
+            OptionalLong stored = store.version(base);
+            if (stored.isEmpty()) {
+                manager.dropLocal(local);
+                return null;
+            }
+            if (stored.getAsLong() == local.storedVersion()) {
+                return local;
+            }
+        } else if (local != null && hasUnwritten(local)) {
+            return local; // reloading would lose changes the store has not seen; it is reloaded once they are written
+        }
+        return reload(id, base, now);
+    }
+
+    private ClusteredSession reload(String id, String base, long now) {
+        long started = System.nanoTime();
+        synchronized (loadLocks[Math.floorMod(base.hashCode(), LOCK_STRIPES)]) {
+            ClusteredSession current = usable(manager.localCopy(base));
+            if (current != null && current.loadedAfter(started) && Objects.equals(id, current.getIdInternal())) {
+                return current; // a concurrent request of this session loaded it while we waited
+            }
+            Optional<SessionRecord> record = load(base);
+            if (record.isEmpty()) {
+                if (current != null) {
+                    manager.dropLocal(current);
+                }
+                return null;
+            }
+            SessionRecord loaded = record.get();
+            if (loaded.isExpiredAt(now)) {
+                // Expired but not claimed yet: claim it now so its listeners fire once (with the local objects,
+                // if this node holds them), rather than serving it.
+                ExpiryClaim claim = expiry.claimNow(base, now);
+                if (claim instanceof ExpiryClaim.Alive) {
+                    Optional<SessionRecord> refreshed = load(base); // touched meanwhile elsewhere
+                    loaded = refreshed.orElse(null);
+                } else {
+                    loaded = null;
+                }
+                if (loaded == null) {
+                    ClusteredSession stillLocal = usable(manager.localCopy(base));
+                    if (stillLocal != null) {
+                        manager.dropLocal(stillLocal);
+                    }
+                    return null;
+                }
+            }
+            ClusteredSession fresh = loader.build(loaded);
+            if (current != null) {
+                manager.unregister(current); // a request still using the old copy keeps it; its changes still land
+            }
+            manager.register(fresh, id);
+            fresh.activate();
+            return fresh;
+        }
+    }
+
+    private Optional<SessionRecord> load(String base) {
+        try {
+            return store.load(base);
+        } catch (StoreUnavailableException e) {
+            throw e;
+        } catch (StoreException e) {
+            log.warn(sm.getString("manager.corruptRecord", SessionIds.redact(base), e.getMessage()));
+            return Optional.empty();
+        }
+    }
+
+    private boolean hasUnwritten(ClusteredSession session) {
+        return session.hasUnsentChanges() || writer.hasPending(session.baseId());
+    }
+
+    private static ClusteredSession usable(ClusteredSession session) {
+        return session != null && session.isUsable() ? session : null;
+    }
+}

@@ -1,0 +1,45 @@
+package io.sessioncluster.tomcat;
+
+import io.sessioncluster.core.SessionIds;
+import io.sessioncluster.core.WriteResult;
+import io.sessioncluster.core.store.SessionStore;
+
+import org.apache.juli.logging.Log;
+import org.apache.juli.logging.LogFactory;
+import org.apache.tomcat.util.res.StringManager;
+
+import java.util.function.Consumer;
+
+/** One write to the store and what its result means for the local copy; shared by both write modes. */
+final class StoreWrites {
+
+    private static final Log log = LogFactory.getLog(StoreWrites.class);
+    private static final StringManager sm = StringManager.getManager(StoreWrites.class);
+
+    private final SessionStore store;
+    private final Consumer<ClusteredSession> dropLocal;
+
+    StoreWrites(SessionStore store, Consumer<ClusteredSession> dropLocal) {
+        this.store = store;
+        this.dropLocal = dropLocal;
+    }
+
+    /** Writes; throws {@link io.sessioncluster.core.store.StoreException} if the store fails. */
+    void write(PendingWrite write) {
+        WriteResult result = store.write(write.changes());
+        if (result.status() == WriteResult.Status.ALREADY_EXISTS) {
+            // A first write that reached the store although its answer did not (a timeout), retried: with
+            // 128-bit random ids this, not a collision, is why the id exists.
+            log.info(sm.getString("manager.alreadyExists", SessionIds.redact(write.id())));
+            result = store.write(write.asUpdate().changes());
+        }
+        switch (result.status()) {
+            case WRITTEN -> write.session().written(result.newVersion());
+            case MISSING -> {
+                log.info(sm.getString("manager.sessionMissing", SessionIds.redact(write.id())));
+                dropLocal.accept(write.session());
+            }
+            case ALREADY_EXISTS -> throw new IllegalStateException("an update cannot find the session existing");
+        }
+    }
+}

@@ -1,0 +1,133 @@
+package io.sessioncluster.tomcat;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Redis going away: the node starts anyway and answers 503 with Retry-After (never a hang, never a 500), keeps
+ * unwritten changes, and recovers when Redis is back.
+ */
+class StoreOutageIT {
+
+    private final RedisFixture redis = new RedisFixture();
+    private final List<AutoCloseable> closeables = new ArrayList<>();
+
+    @AfterEach
+    void stop() throws Exception {
+        for (AutoCloseable c : closeables) {
+            c.close();
+        }
+        redis.close();
+    }
+
+    private <T extends AutoCloseable> T keep(T closeable) {
+        closeables.add(0, closeable);
+        return closeable;
+    }
+
+    @Test
+    void nodeStartsWhileRedisIsDownAndAnswers503UntilItIsBack() {
+        TcpProxy proxy = keep(new TcpProxy(redis.uri));
+        proxy.down();
+        TestNode a = keep(TestNode.named("nodeA").settings(redis.settings("redisUri", proxy.uri(),
+                "redisTimeoutMillis", "500")).start());
+        assertThat(a.isAvailable()).isTrue();
+
+        Browser browser = new Browser();
+        long started = System.nanoTime();
+        Browser.Reply down = browser.call(a, "set", "name", "user", "value", "alice");
+        assertThat(down.status()).isEqualTo(503);
+        assertThat(down.retryAfter()).contains(SessionClusterValve.RETRY_AFTER_SECONDS);
+        assertThat(down.setCookie()).isNull();
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(5));
+
+        proxy.up();
+        Browser.Reply up = Await.until(Duration.ofSeconds(15), () -> new Browser().call(a, "set", "name", "user", "value", "alice"),
+                r -> r.status() == 200, "the node to recover");
+        browser.cookie(up.setCookie());
+        assertThat(browser.call(a, "get", "name", "user").body()).isEqualTo("alice");
+    }
+
+    @Test
+    void redisLostMidSessionGives503AndLosesNothingAcknowledged() {
+        TcpProxy proxy = keep(new TcpProxy(redis.uri));
+        TestNode a = keep(TestNode.named("nodeA").settings(redis.settings("redisUri", proxy.uri(),
+                "redisTimeoutMillis", "500")).start());
+        TestNode b = keep(TestNode.named("nodeB").settings(redis.settings()).start());
+        Browser browser = new Browser();
+        assertThat(browser.call(a, "set", "name", "user", "value", "alice").status()).isEqualTo(200);
+        String id = browser.cookie();
+
+        proxy.down();
+        Browser.Reply failed = browser.call(a, "set", "name", "cart", "value", "3 items");
+        assertThat(failed.status()).isEqualTo(503);
+        assertThat(failed.retryAfter()).contains(SessionClusterValve.RETRY_AFTER_SECONDS);
+        // A request that needs the store up front (a changed id) is refused before the application runs.
+        Browser other = new Browser();
+        other.cookie(id.replace(".nodeA", ".nodeB"));
+        assertThat(other.call(a, "get", "name", "user").status()).isEqualTo(503);
+
+        proxy.up();
+        Await.until(Duration.ofSeconds(15), () -> {
+            browser.cookie(id);
+            return browser.call(a, "set", "name", "cart", "value", "3 items");
+        }, r -> r.status() == 200, "node A to write again");
+        // What the client saw acknowledged is there, and so is the retried change.
+        browser.cookie(id);
+        assertThat(browser.call(b, "names").body()).isEqualTo("[cart, user]");
+    }
+
+    @Test
+    void changeIdAndInvalidateDuringAnOutageAnswer503() {
+        TcpProxy proxy = keep(new TcpProxy(redis.uri));
+        TestNode a = keep(TestNode.named("nodeA").settings(redis.settings("redisUri", proxy.uri(),
+                "redisTimeoutMillis", "500")).start());
+        Browser browser = new Browser();
+        assertThat(browser.call(a, "set", "name", "user", "value", "alice").status()).isEqualTo(200);
+        String id = browser.cookie();
+
+        proxy.down();
+        Browser.Reply change = browser.call(a, "changeId");
+        assertThat(change.status()).isEqualTo(503);
+        assertThat(change.retryAfter()).isPresent();
+        assertThat(change.setCookie()).isNull();
+        Browser.Reply logout = browser.call(a, "invalidate");
+        assertThat(logout.status()).isEqualTo(503);
+
+        // The logout took effect locally at once, and reaches the store when it is back.
+        proxy.up();
+        Await.until(Duration.ofSeconds(15), () -> redis.exists(redis.sessionKey(id.substring(0, id.indexOf('.')))),
+                exists -> !exists, "the pending delete to reach Redis");
+        assertThat(browser.call(a, "get", "name", "user").body()).isEqualTo("no-session");
+    }
+
+    @Test
+    void nothingListensAtTheRedisPort() throws Exception {
+        int port;
+        try (ServerSocket probe = new ServerSocket(0)) {
+            port = probe.getLocalPort();
+        }
+        TestNode a = keep(TestNode.named("nodeA").settings(redis.settings("redisUri", "redis://127.0.0.1:" + port,
+                "redisTimeoutMillis", "500")).start());
+        assertThat(a.isAvailable()).isTrue();
+        Browser browser = new Browser();
+        for (int i = 0; i < 3; i++) {
+            long started = System.nanoTime();
+            Browser.Reply reply = browser.call(a, "set", "name", "user", "value", "alice");
+            assertThat(reply.status()).isEqualTo(503);
+            assertThat(reply.retryAfter()).isPresent();
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(5));
+        }
+        // The sessions those requests created were never acknowledged: they do not linger on the node.
+        assertThat(a.manager().findSessions()).isEmpty();
+        // A request without a session does not need the store at all.
+        assertThat(new Browser().call(a, "id").status()).isEqualTo(200);
+    }
+}

@@ -1,0 +1,173 @@
+package io.sessioncluster.tomcat;
+
+import jakarta.servlet.http.HttpSessionListener;
+
+import org.apache.catalina.Context;
+import org.apache.catalina.LifecycleException;
+import org.apache.catalina.LifecycleState;
+import org.apache.catalina.Wrapper;
+import org.apache.catalina.startup.Tomcat;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * One embedded Tomcat node: its own base directory, port 0, {@code jvmRoute}, and one root context whose
+ * {@link ClusteredSessionManager} is configured through {@code setProperty}, the way the digester does it.
+ */
+final class TestNode implements AutoCloseable {
+
+    private final String name;
+    private final Tomcat tomcat;
+    private final Context context;
+    private final ClusteredSessionManager manager;
+    private final Path baseDir;
+    private final int port;
+
+    private TestNode(String name, Tomcat tomcat, Context context, ClusteredSessionManager manager, Path baseDir) {
+        this.name = name;
+        this.tomcat = tomcat;
+        this.context = context;
+        this.manager = manager;
+        this.baseDir = baseDir;
+        this.port = tomcat.getConnector().getLocalPort();
+    }
+
+    static Builder named(String name) {
+        return new Builder(name);
+    }
+
+    int port() {
+        return port;
+    }
+
+    String name() {
+        return name;
+    }
+
+    Context context() {
+        return context;
+    }
+
+    ClusteredSessionManager manager() {
+        return manager;
+    }
+
+    boolean isAvailable() {
+        return context.getState() == LifecycleState.STARTED;
+    }
+
+    @Override
+    public void close() {
+        try {
+            tomcat.stop();
+            tomcat.destroy();
+        } catch (LifecycleException e) {
+            throw new IllegalStateException(e);
+        } finally {
+            deleteTree(baseDir);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "node " + name + " (port " + port + ")";
+    }
+
+    static final class Builder {
+        private final String name;
+        private final Map<String, String> settings = new LinkedHashMap<>();
+        private String jvmRoute;
+        private ClassLoader parentLoader;
+        private HttpSessionListener listener;
+
+        private Builder(String name) {
+            this.name = name;
+            this.jvmRoute = name;
+        }
+
+        Builder settings(Map<String, String> values) {
+            settings.putAll(values);
+            return this;
+        }
+
+        Builder set(String key, String value) {
+            settings.put(key, value);
+            return this;
+        }
+
+        /** No route: session ids without suffix, as behind a non-sticky balancer. */
+        Builder noRoute() {
+            jvmRoute = null;
+            return this;
+        }
+
+        Builder parentLoader(ClassLoader loader) {
+            parentLoader = loader;
+            return this;
+        }
+
+        Builder listener(HttpSessionListener sessionListener) {
+            listener = sessionListener;
+            return this;
+        }
+
+        TestNode start() {
+            Path base;
+            try {
+                base = Files.createTempDirectory("sc-node-" + name + "-");
+                Files.createDirectories(base.resolve("webapp"));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            Tomcat tomcat = new Tomcat();
+            tomcat.setBaseDir(base.toString());
+            tomcat.setPort(0);
+            tomcat.getConnector();
+            tomcat.getHost().setAutoDeploy(false);
+            if (jvmRoute != null) {
+                tomcat.getEngine().setJvmRoute(jvmRoute);
+            }
+            Context context = tomcat.addContext("", base.resolve("webapp").toString());
+            if (parentLoader != null) {
+                context.setParentClassLoader(parentLoader);
+            }
+            context.setBackgroundProcessorDelay(1);
+            ClusteredSessionManager manager = new ClusteredSessionManager();
+            manager.setProcessExpiresFrequency(1);
+            settings.forEach(manager::setProperty);
+            context.setManager(manager);
+            Wrapper servlet = Tomcat.addServlet(context, "test", new TestServlet());
+            servlet.setAsyncSupported(true);
+            servlet.addMapping("/s");
+            if (listener != null) {
+                HttpSessionListener l = listener;
+                context.addServletContainerInitializer((classes, servletContext) -> servletContext.addListener(l), null);
+            }
+            try {
+                tomcat.start();
+            } catch (LifecycleException e) {
+                deleteTree(base);
+                throw new IllegalStateException(e);
+            }
+            return new TestNode(name, tomcat, context, manager, base);
+        }
+    }
+
+    static void deleteTree(Path root) {
+        if (root == null || !Files.exists(root)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(root)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            // best effort
+        }
+    }
+}
