@@ -28,7 +28,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The expiry and concurrency rules of {@link SessionStore}: a session expires once, cluster-wide, by the
  * store's own access time; concurrent writes merge per attribute. Part of {@link SessionStoreContract}.
  */
-public abstract class ExpiryAndConcurrencyContract extends ContractFixture {
+public abstract class ExpiryAndConcurrencyContract extends EvictionContract {
 
     private static final int TIMEOUT = 1; // seconds: short, and explicit times below mean no sleeping
 

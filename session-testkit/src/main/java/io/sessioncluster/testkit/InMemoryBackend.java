@@ -1,10 +1,13 @@
 package io.sessioncluster.testkit;
 
 import io.sessioncluster.core.SessionRecord;
+import io.sessioncluster.core.store.EvictionListener;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * The sessions of one named in-memory "backend", shared by every {@link InMemorySessionStore} opened with that
@@ -21,6 +24,20 @@ final class InMemoryBackend {
     final Map<String, SessionRecord> sessions = new HashMap<>();
     /** When true every operation fails as if the backend were down, for failure tests. */
     volatile boolean unavailable;
+    /** The eviction listeners of the stores ("nodes") over this backend; not guarded by {@link #lock}. */
+    final List<Subscriber> subscribers = new CopyOnWriteArrayList<>();
+
+    record Subscriber(Object node, EvictionListener listener) {
+    }
+
+    /** Tells every node but {@code from} that a session ended, moved or was taken over. */
+    void evicted(Object from, String id) {
+        for (Subscriber s : subscribers) {
+            if (s.node() != from) {
+                s.listener().evicted(id);
+            }
+        }
+    }
 
     private InMemoryBackend() {
     }

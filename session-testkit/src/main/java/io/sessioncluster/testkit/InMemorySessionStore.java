@@ -5,6 +5,7 @@ import io.sessioncluster.core.ExpiryClaim;
 import io.sessioncluster.core.SessionRecord;
 import io.sessioncluster.core.Touch;
 import io.sessioncluster.core.WriteResult;
+import io.sessioncluster.core.store.EvictionListener;
 import io.sessioncluster.core.store.SessionStore;
 import io.sessioncluster.core.store.StoreException;
 import io.sessioncluster.core.store.StoreUnavailableException;
@@ -28,6 +29,11 @@ import java.util.OptionalLong;
  * time never moves backwards (a write or touch that carries an older time than the stored one keeps the stored
  * one), and nothing expires on its own: sessions stay until claimed or deleted, like the Redis store's data
  * during its grace period.
+ *
+ * <p>Evictions ({@link #subscribeEvictions}) work as through Redis: each store instance is one node, told of
+ * the deletes, renames, won expiry claims and announcements of the other stores over its backend, never of its
+ * own. Listeners are called on the caller's thread, after the backend's lock is released. Lifting a simulated
+ * outage tells every listener it may have missed evictions.
  *
  * <p>Byte arrays are copied in and out, so a test that mutates a value it wrote or loaded cannot corrupt the
  * store.
@@ -61,7 +67,12 @@ public final class InMemorySessionStore implements SessionStore {
      * {@link StoreUnavailableException} until called again with false: a backend outage, for failure tests.
      */
     public static void simulateOutage(String name, boolean down) {
-        InMemoryBackend.named(name).unavailable = down;
+        InMemoryBackend backend = InMemoryBackend.named(name);
+        boolean wasDown = backend.unavailable;
+        backend.unavailable = down;
+        if (wasDown && !down) {
+            backend.subscribers.forEach(s -> s.listener().missedEvictions());
+        }
     }
 
     /** The number of sessions the backend called {@code name} holds; for assertions. */
@@ -136,23 +147,30 @@ public final class InMemorySessionStore implements SessionStore {
             backend.sessions.remove(oldId);
             backend.sessions.put(newId, new SessionRecord(newId, old.version(), old.creationTime(), old.lastAccessedTime(),
                     old.maxInactiveSeconds(), old.attributes()));
-            return true;
         }
+        backend.evicted(this, oldId);
+        return true;
     }
 
     @Override
     public boolean delete(String id) {
         check("delete");
+        boolean removed;
         synchronized (backend.lock) {
-            return backend.sessions.remove(id) != null;
+            removed = backend.sessions.remove(id) != null;
         }
+        if (removed) {
+            backend.evicted(this, id);
+        }
+        return removed;
     }
 
     @Override
     public ExpiryClaim claimIfExpired(String id, long nowMillis) {
         check("claimIfExpired");
+        SessionRecord record;
         synchronized (backend.lock) {
-            SessionRecord record = backend.sessions.get(id);
+            record = backend.sessions.get(id);
             if (record == null) {
                 return ExpiryClaim.GONE;
             }
@@ -160,8 +178,9 @@ public final class InMemorySessionStore implements SessionStore {
                 return new ExpiryClaim.Alive(record.expiresAt());
             }
             backend.sessions.remove(id);
-            return new ExpiryClaim.Claimed(copy(record));
         }
+        backend.evicted(this, id);
+        return new ExpiryClaim.Claimed(copy(record));
     }
 
     @Override
@@ -178,13 +197,28 @@ public final class InMemorySessionStore implements SessionStore {
                 }
             }
         }
+        claimed.forEach(r -> backend.evicted(this, r.id()));
         return claimed;
+    }
+
+    @Override
+    public void announceEviction(String id) {
+        if (!closed && !backend.unavailable) { // best effort, never throws
+            backend.evicted(this, id);
+        }
+    }
+
+    @Override
+    public void subscribeEvictions(EvictionListener listener) {
+        // No check(): a node subscribes at start, which must work during an outage too.
+        backend.subscribers.add(new InMemoryBackend.Subscriber(this, Objects.requireNonNull(listener, "listener")));
     }
 
     @Override
     public void close() {
         // The backend outlives its stores on purpose: other "nodes" may still use it.
         closed = true;
+        backend.subscribers.removeIf(s -> s.node() == this);
     }
 
     private void check(String operation) {

@@ -25,8 +25,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * }
  * }</pre>
  *
- * The expiry and concurrency rules live in {@link ExpiryAndConcurrencyContract}, which this class extends so
- * that one {@code extends} runs them all.
+ * The expiry and concurrency rules live in {@link ExpiryAndConcurrencyContract} and the eviction rules in
+ * {@link EvictionContract}, which this class extends (in that chain) so that one {@code extends} runs them all.
  */
 public abstract class SessionStoreContract extends ExpiryAndConcurrencyContract {
 

@@ -13,6 +13,7 @@ import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -49,6 +50,8 @@ final class ClusteredSession extends StandardSession {
     private final transient Map<String, Long> fingerprints = new ConcurrentHashMap<>();
     private transient volatile long storedVersion;
     private transient volatile boolean stale;
+    /** Requests between {@code access()} and {@code endAccess()}: an eviction must not pull the copy from under them. */
+    private final transient AtomicInteger requestsUsing = new AtomicInteger();
     private transient volatile long loadedAtNanos;
 
     /** Serializes this node's writes of this session, so its versions are observed in order. */
@@ -137,10 +140,21 @@ final class ClusteredSession extends StandardSession {
     @Override
     public void access() {
         super.access();
+        requestsUsing.incrementAndGet();
         RequestScope scope = clusterManager().currentScope();
         if (scope != null) {
             scope.accessed(this);
         }
+    }
+
+    @Override
+    public void endAccess() {
+        super.endAccess();
+        requestsUsing.updateAndGet(n -> Math.max(0, n - 1)); // never below zero, should Tomcat ever pair them oddly
+    }
+
+    boolean isInUse() {
+        return requestsUsing.get() > 0;
     }
 
     /** Deletes the session from the store first (synchronously, in every write mode), then expires it here. */
@@ -230,6 +244,11 @@ final class ClusteredSession extends StandardSession {
 
     boolean isStale() {
         return stale;
+    }
+
+    /** Another node may have changed or ended the session: the next request reloads it from the store. */
+    void markStale() {
+        stale = true;
     }
 
     /** Records the version a write produced; a jump of more than one means another node wrote in between. */

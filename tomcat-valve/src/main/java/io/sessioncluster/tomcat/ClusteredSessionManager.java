@@ -88,6 +88,7 @@ public class ClusteredSessionManager extends ManagerBase {
         }
         ClusterConfig config = settings.validate(contextName, providers);
         runtime = ClusterRuntime.open(this, config, providers.get(config.store()), applicationLoader(), contextName);
+        runtime.store.subscribeEvictions(new LocalEvictions(this));
         installValve(getContext());
         log.info(sm.getString("manager.started", contextName, config.store(), config.writeMode(),
                 Boolean.valueOf(config.sticky()), config.codec()));
@@ -371,6 +372,35 @@ public class ClusteredSessionManager extends ManagerBase {
     void dropLocal(ClusteredSession session) {
         unregister(session);
         session.discard();
+    }
+
+    /**
+     * Another node ended, renamed or took over this session: forget the local copy, without listeners (the session
+     * lives on, or already ended, elsewhere). A copy a request is using right now, or one holding changes not yet
+     * sent, stays registered but stale, so that the next request reloads it from the store.
+     */
+    void evictedElsewhere(String baseId) {
+        ClusteredSession local = byBaseId.get(baseId);
+        if (local == null) {
+            return;
+        }
+        local.markStale();
+        if (!local.isInUse() && !local.hasUnsentChanges()) {
+            unregister(local);
+        }
+    }
+
+    /** Evictions may have been missed (the channel was down): no local copy is served before the store is asked. */
+    void markAllStale() {
+        byBaseId.values().forEach(ClusteredSession::markStale);
+    }
+
+    /** This node just took the session over (failover): other nodes must drop their copies. Best effort. */
+    void tookOver(String baseId) {
+        ClusterRuntime rt = runtime;
+        if (rt != null) {
+            rt.store.announceEviction(baseId);
+        }
     }
 
     private void storeFailedInThisRequest() {

@@ -5,7 +5,9 @@ import io.sessioncluster.core.ExpiryClaim;
 import io.sessioncluster.core.SessionRecord;
 import io.sessioncluster.core.Touch;
 import io.sessioncluster.core.WriteResult;
+import io.sessioncluster.core.store.EvictionListener;
 import io.sessioncluster.core.store.SessionStore;
+import io.sessioncluster.core.store.StoreException;
 import io.sessioncluster.core.store.StoreUnavailableException;
 
 import java.util.Collection;
@@ -33,6 +35,8 @@ final class DeferredStore implements SessionStore {
     private long nextAttempt;
     private StoreUnavailableException lastFailure;
     private boolean closed;
+    /** Handed to the real store when it opens, if that is after {@link #subscribeEvictions}. */
+    private EvictionListener evictionListener;
 
     /**
      * @param opener     opens the real store; throws {@link StoreUnavailableException} while the backend is down
@@ -75,6 +79,9 @@ final class DeferredStore implements SessionStore {
             }
             late = lastFailure != null;
             lastFailure = null;
+            if (evictionListener != null) {
+                delegate.subscribeEvictions(evictionListener);
+            }
         }
         if (late) {
             onLateOpen.run();
@@ -142,6 +149,33 @@ final class DeferredStore implements SessionStore {
     @Override
     public List<SessionRecord> claimExpired(long nowMillis, int limit) {
         return call(s -> s.claimExpired(nowMillis, limit));
+    }
+
+    @Override
+    public void announceEviction(String id) {
+        try {
+            call(s -> {
+                s.announceEviction(id);
+                return null;
+            });
+        } catch (StoreException e) {
+            // best effort: the store is not open yet, so no other node can hold a copy it served from it lately
+        }
+    }
+
+    @Override
+    public void subscribeEvictions(EvictionListener listener) {
+        SessionStore open;
+        synchronized (this) {
+            evictionListener = listener;
+            open = delegate;
+        }
+        if (open != null) {
+            call(s -> {
+                s.subscribeEvictions(listener);
+                return null;
+            });
+        }
     }
 
     @Override

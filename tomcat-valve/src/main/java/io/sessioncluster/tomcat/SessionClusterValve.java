@@ -116,6 +116,7 @@ public final class SessionClusterValve extends ValveBase {
             }
             request.changeSessionId(newId);
             scope.verified(newId);
+            manager.tookOver(SessionIds.baseId(requested)); // the old node's copy must not serve the old cookie
         }
     }
 

@@ -101,8 +101,8 @@ class SessionIdIT {
         String onB = browser.cookie();
         assertThat(browser.call(a, "invalidate").status()).isEqualTo(200);
 
-        // B still holds its copy under its own route. Non-sticky: the version check finds it gone. Sticky: B
-        // trusts its copy until a write of it finds the session missing (documented): the write drops it.
+        // B still holds its copy under its own route. Non-sticky: the version check finds it gone. Sticky: the
+        // eviction A published drops it (asynchronously; should it arrive late, the write finds the session missing).
         Browser.Reply replay = send(browser, onB, b, "set", "name", "user", "value", "mallory");
         if (sticky.equals("false")) {
             assertThat(replay.setCookie()).isNotNull().isNotEqualTo(onB);

@@ -69,6 +69,7 @@ final class ExpirySweep {
             }
             if (claim instanceof ExpiryClaim.Claimed c) {
                 claimed.add(c.record());
+                store.claimed(redis, id);
                 indexUpdates.add(store.unscore(redis, HashLayout.ascii(id)));
             } else if (claim instanceof ExpiryClaim.Alive alive) {
                 indexUpdates.add(store.score(redis, id, alive.expiresAt())); // touched since: the real expiry

@@ -11,6 +11,7 @@ import io.sessioncluster.core.SessionIds;
 import io.sessioncluster.core.SessionRecord;
 import io.sessioncluster.core.Touch;
 import io.sessioncluster.core.WriteResult;
+import io.sessioncluster.core.store.EvictionListener;
 import io.sessioncluster.core.store.SessionStore;
 import io.sessioncluster.core.store.StoreException;
 import io.sessioncluster.core.store.StoreUnavailableException;
@@ -67,6 +68,13 @@ import java.util.concurrent.CompletableFuture;
  *       {@code HGETALL}. A hash whose metadata is missing or not numeric raises {@link StoreException}.</li>
  * </ul>
  *
+ * <h2>Evictions</h2>
+ * Pub/sub channel {@code <keyPrefix>evictions}, message {@code <nodeId> <sessionId>} ({@code nodeId}: random per
+ * store instance, so a node skips its own messages). {@code delete}, {@code changeId} (old id), won expiry claims
+ * and {@link #announceEviction} publish, pipelined and never awaited; {@link #subscribeEvictions} listens on a
+ * connection of its own. See {@link EvictionChannel}. Plain {@code PUBLISH}/{@code SUBSCRIBE}: no {@code CONFIG SET}
+ * (keyspace notifications) needed, and on Redis Cluster a publish reaches subscribers on every node.
+ *
  * <h2>Failures</h2>
  * Each operation waits at most {@code redisTimeoutMillis} in total. While Redis cannot be reached every operation
  * fails fast with {@link StoreUnavailableException}; see {@link RedisConnector} for connecting and reconnecting.
@@ -78,11 +86,13 @@ final class RedisSessionStore implements SessionStore {
     private final RedisConnector connector;
     private final HashLayout layout;
     private final long graceMillis;
+    private final EvictionChannel evictions;
 
     RedisSessionStore(RedisConnector connector, String keyPrefix, int ttlGraceSeconds) {
         this.connector = connector;
         this.layout = new HashLayout(keyPrefix);
         this.graceMillis = ttlGraceSeconds * 1000L;
+        this.evictions = new EvictionChannel(connector, keyPrefix);
     }
 
     @Override
@@ -191,6 +201,7 @@ final class RedisSessionStore implements SessionStore {
                         + " written under the new one ({1})", SessionIds.redact(oldId), e.getMessage());
                 throw e;
             }
+            evictions.publish(redis, oldId);
             List<CompletableFuture<Long>> index = new ArrayList<>(2);
             index.add(redis.zrem(layout.indexKey(), HashLayout.ascii(oldId)).toCompletableFuture());
             if (taken.size() >= 4 && taken.get(2) instanceof byte[] a && taken.get(3) instanceof byte[] m) {
@@ -207,6 +218,8 @@ final class RedisSessionStore implements SessionStore {
         return execute("delete", id, (call, redis) -> {
             CompletableFuture<Long> deleted = redis.del(layout.sessionKey(id)).toCompletableFuture();
             CompletableFuture<Long> index = redis.zrem(layout.indexKey(), HashLayout.ascii(id)).toCompletableFuture();
+            // Published whether or not the session was there: a copy elsewhere of a session that is gone is stale.
+            evictions.publish(redis, id);
             boolean result = call.await(deleted) > 0;
             awaitIndex(call, List.of(index));
             return result;
@@ -218,6 +231,7 @@ final class RedisSessionStore implements SessionStore {
         return execute("claimIfExpired", id, (call, redis) -> {
             ExpiryClaim claim = decodeClaim(id, call.await(claim(redis, id, nowMillis)));
             if (claim instanceof ExpiryClaim.Claimed) {
+                evictions.publish(redis, id);
                 awaitIndex(call, List.of(redis.zrem(layout.indexKey(), HashLayout.ascii(id)).toCompletableFuture()));
             }
             return claim;
@@ -237,11 +251,30 @@ final class RedisSessionStore implements SessionStore {
     }
 
     @Override
+    public void announceEviction(String id) {
+        try {
+            evictions.publish(new RedisCall(connector, "announceEviction", id).redis(), id);
+        } catch (RuntimeException e) {
+            evictions.publishFailed(e); // best effort: never fails the caller
+        }
+    }
+
+    @Override
+    public void subscribeEvictions(EvictionListener listener) {
+        evictions.subscribe(listener);
+    }
+
+    @Override
     public void close() {
+        evictions.close(); // before the connector, which shuts the client down
         connector.close();
     }
 
     // ---- shared with ExpirySweep
+
+    void claimed(RedisClusterAsyncCommands<byte[], byte[]> redis, String id) {
+        evictions.publish(redis, id);
+    }
 
     CompletableFuture<List<Object>> claim(RedisClusterAsyncCommands<byte[], byte[]> redis, String id, long nowMillis) {
         return Scripts.CLAIM.run(redis, layout.sessionKey(id), HashLayout.ascii(nowMillis));
