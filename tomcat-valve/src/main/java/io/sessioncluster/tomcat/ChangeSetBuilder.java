@@ -88,7 +88,11 @@ final class ChangeSetBuilder {
         }
         ChangeSet changes = new ChangeSet(id, taken.created(), session.getCreationTimeInternal(), now,
                 session.getMaxInactiveInterval(), set, removed);
-        return new PendingWrite(session, changes, taken);
+        // Attributes found mutated in place carry no set mark; a failed write must give them back as set marks too,
+        // or their new fingerprint (recorded above) would hide the change from every later request.
+        SessionChanges marks = taken.set().containsAll(set.keySet()) ? taken
+                : taken.then(new SessionChanges(set.keySet(), Set.of(), false, false));
+        return new PendingWrite(session, changes, marks);
     }
 
     private byte[] encode(String sessionId, String name, Object value) {

@@ -34,12 +34,28 @@ final class StoreWrites {
             result = store.write(write.asUpdate().changes());
         }
         switch (result.status()) {
-            case WRITTEN -> write.session().written(result.newVersion());
+            case WRITTEN -> {
+                write.session().written(result.newVersion());
+                staleIfReplaced(write, result.newVersion());
+            }
             case MISSING -> {
                 log.info(sm.getString("manager.sessionMissing", SessionIds.redact(write.id())));
                 dropLocal.accept(write.session());
             }
             case ALREADY_EXISTS -> throw new IllegalStateException("an update cannot find the session existing");
+        }
+    }
+
+    /**
+     * A copy reloaded while a request still used the old one (the old copy was stale) does not hold what that
+     * request just wrote: sticky mode would serve it without asking the store, so it must reload first.
+     */
+    private static void staleIfReplaced(PendingWrite write, long newVersion) {
+        if (write.session().getManager() instanceof ClusteredSessionManager manager) {
+            ClusteredSession current = manager.localCopy(write.id());
+            if (current != null && current != write.session() && current.storedVersion() < newVersion) {
+                current.markStale();
+            }
         }
     }
 }

@@ -1,0 +1,88 @@
+package io.sessioncluster.tomcat;
+
+import io.sessioncluster.core.SessionRecord;
+import io.sessioncluster.core.codec.AttributeCodec;
+import io.sessioncluster.core.codec.Fingerprint;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** What a request's change set carries, and what a failed write gives back. */
+class ChangeSetBuilderTest {
+
+    private static final AttributeCodec CODEC = new AttributeCodec() {
+        @Override
+        public byte[] encode(Object value) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            try (ObjectOutputStream oos = new ObjectOutputStream(out)) {
+                oos.writeObject(value);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            return out.toByteArray();
+        }
+
+        @Override
+        public Object decode(byte[] bytes) {
+            try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes))) {
+                return in.readObject();
+            } catch (IOException | ClassNotFoundException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
+        @Override
+        public void checkAllowed(Object value) {
+        }
+    };
+
+    private final ChangeSetBuilder builder = new ChangeSetBuilder(CODEC);
+
+    @Test
+    void anAttributeMutatedInPlaceIsWrittenAgainAfterItsWriteFailed() {
+        List<String> cart = new ArrayList<>(List.of("apple"));
+        byte[] stored = CODEC.encode(cart);
+        ClusteredSession session = new ClusteredSession(new ClusteredSessionManager());
+        session.loadFrom(new SessionRecord("S1", 3, 1, 1, 60, Map.of("cart", stored)), Map.of("cart", cart),
+                Map.of("cart", Fingerprint.of(stored)));
+        session.assignDetachedId("S1");
+
+        cart.add("pear"); // mutated in place, no setAttribute
+        PendingWrite first = builder.build(session, Set.of("cart"), 2);
+        assertThat(first).isNotNull();
+        assertThat(first.changes().setAttributes()).containsOnlyKeys("cart");
+
+        session.restoreChanges(first.taken()); // the store was down (sync 503, or a full async queue)
+        assertThat(session.hasUnsentChanges()).isTrue();
+
+        // The next request only reads the cart: the unwritten mutation must still go out.
+        PendingWrite retry = builder.build(session, Set.of("cart"), 3);
+        assertThat(retry).isNotNull();
+        assertThat(retry.changes().setAttributes()).containsOnlyKeys("cart");
+        assertThat(CODEC.decode(retry.changes().setAttributes().get("cart"))).isEqualTo(List.of("apple", "pear"));
+    }
+
+    @Test
+    void aRequestThatChangesNothingBuildsNoWrite() {
+        List<String> cart = new ArrayList<>(List.of("apple"));
+        byte[] stored = CODEC.encode(cart);
+        ClusteredSession session = new ClusteredSession(new ClusteredSessionManager());
+        session.loadFrom(new SessionRecord("S1", 3, 1, 1, 60, Map.of("cart", stored)), Map.of("cart", cart),
+                Map.of("cart", Fingerprint.of(stored)));
+        session.assignDetachedId("S1");
+        assertThat(builder.build(session, Set.of("cart"), 2)).isNull();
+        assertThat(builder.build(session, Set.of(), 2)).isNull();
+    }
+}

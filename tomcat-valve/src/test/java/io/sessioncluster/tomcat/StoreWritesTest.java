@@ -1,0 +1,61 @@
+package io.sessioncluster.tomcat;
+
+import io.sessioncluster.core.ChangeSet;
+import io.sessioncluster.core.SessionRecord;
+import io.sessioncluster.testkit.InMemorySessionStore;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** What a write's result means for the local copies. */
+class StoreWritesTest {
+
+    private final String backend = "writes-" + UUID.randomUUID();
+    private final InMemorySessionStore store = InMemorySessionStore.open(backend);
+    private final StoreWrites writes = new StoreWrites(store, s -> { });
+
+    @AfterEach
+    void clear() {
+        InMemorySessionStore.clear(backend);
+    }
+
+    @Test
+    void aWriteThroughAReplacedCopyMakesTheRegisteredCopyReload() {
+        ClusteredSessionManager manager = new ClusteredSessionManager();
+        ClusteredSession old = new ClusteredSession(manager);
+        old.setId("S1", false);
+        writes.write(write(old, true, "a"));
+        SessionRecord loaded = store.load("S1").orElseThrow();
+
+        // A request still uses the old copy (it was marked stale); the next request reloaded it as a new copy.
+        ClusteredSession reloaded = new ClusteredSession(manager);
+        reloaded.loadFrom(loaded, Map.of(), Map.of());
+        manager.unregister(old);
+        manager.register(reloaded, "S1");
+        assertThat(manager.localCopy("S1")).isSameAs(reloaded);
+
+        // The first request ends and writes through the old copy: the new copy does not hold that write.
+        writes.write(write(old, false, "b"));
+        assertThat(reloaded.isStale()).isTrue();
+
+        // A copy that already holds the latest version is left alone.
+        ClusteredSession current = new ClusteredSession(manager);
+        manager.unregister(reloaded);
+        current.loadFrom(store.load("S1").orElseThrow(), Map.of(), Map.of());
+        manager.register(current, "S1");
+        writes.write(write(current, false, "c"));
+        assertThat(current.isStale()).isFalse();
+    }
+
+    private static PendingWrite write(ClusteredSession session, boolean created, String name) {
+        Map<String, byte[]> set = Map.of(name, new byte[] {1});
+        ChangeSet changes = new ChangeSet("S1", created, 1, System.currentTimeMillis(), 60, set, Set.of());
+        return new PendingWrite(session, changes, new SessionChanges(set.keySet(), Set.of(), created, false));
+    }
+}
