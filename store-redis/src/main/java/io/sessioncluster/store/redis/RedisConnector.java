@@ -5,6 +5,7 @@ import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.SocketOptions;
+import io.lettuce.core.SslOptions;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -25,6 +26,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+
+import javax.net.ssl.TrustManagerFactory;
 
 /**
  * Owns the Lettuce client and its one connection, and makes them appear lazily.
@@ -62,7 +65,8 @@ final class RedisConnector implements AutoCloseable {
     private boolean failureLogged;
     private boolean closed;
 
-    private RedisConnector(RedisEndpoint endpoint, boolean cluster, Duration timeout, String contextName) {
+    private RedisConnector(RedisEndpoint endpoint, boolean cluster, Duration timeout, TrustManagerFactory trust,
+                           String contextName) {
         this.endpoint = endpoint;
         this.cluster = cluster;
         this.timeout = timeout;
@@ -75,6 +79,12 @@ final class RedisConnector implements AutoCloseable {
                 .build();
         SocketOptions socket = SocketOptions.builder().connectTimeout(timeout).keepAlive(true).build();
         TimeoutOptions timeouts = TimeoutOptions.enabled(timeout);
+        // Used by rediss:// only. Lettuce's default handshake timeout (10 s) would outlast redisTimeoutMillis.
+        SslOptions.Builder ssl = SslOptions.builder().jdkSslProvider().handshakeTimeout(timeout);
+        if (trust != null) {
+            ssl.trustManager(trust); // else the JVM's default trust store
+        }
+        SslOptions sslOptions = ssl.build();
         for (RedisURI uri : endpoint.uris()) {
             uri.setTimeout(timeout);
             for (RedisURI sentinelUri : uri.getSentinels()) {
@@ -85,6 +95,7 @@ final class RedisConnector implements AutoCloseable {
             RedisClusterClient clusterClient = RedisClusterClient.create(resources, endpoint.uris());
             clusterClient.setOptions(ClusterClientOptions.builder()
                     .socketOptions(socket)
+                    .sslOptions(sslOptions)
                     .timeoutOptions(timeouts)
                     // Not REJECT_COMMANDS here: Lettuce opens the per-node connections lazily and would reject the
                     // first command to each node while it connects. Queued commands still fail at the timeout.
@@ -97,6 +108,7 @@ final class RedisConnector implements AutoCloseable {
             RedisClient redisClient = RedisClient.create(resources);
             redisClient.setOptions(ClientOptions.builder()
                     .socketOptions(socket)
+                    .sslOptions(sslOptions)
                     .timeoutOptions(timeouts)
                     .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
                     .build());
@@ -105,8 +117,9 @@ final class RedisConnector implements AutoCloseable {
     }
 
     /** Creates the client and starts the first connection attempt in the background; never waits for Redis. */
-    static RedisConnector connector(RedisEndpoint endpoint, boolean cluster, Duration timeout, String contextName) {
-        RedisConnector connector = new RedisConnector(endpoint, cluster, timeout, contextName);
+    static RedisConnector connector(RedisEndpoint endpoint, boolean cluster, Duration timeout,
+                                    TrustManagerFactory trust, String contextName) {
+        RedisConnector connector = new RedisConnector(endpoint, cluster, timeout, trust, contextName);
         synchronized (connector) {
             connector.pending = connector.startConnect();
         }

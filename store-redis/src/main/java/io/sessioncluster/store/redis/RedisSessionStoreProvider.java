@@ -6,9 +6,13 @@ import io.sessioncluster.core.config.Settings;
 import io.sessioncluster.core.store.SessionStore;
 import io.sessioncluster.core.store.SessionStoreProvider;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+
+import javax.net.ssl.TrustManagerFactory;
 
 /**
  * Provides the Redis store, selected with {@code store="redis"}. Opening never waits for Redis: a node starts
@@ -33,10 +37,38 @@ public final class RedisSessionStoreProvider implements SessionStoreProvider {
         RedisEndpoint endpoint = settings.get(RedisSettings.REDIS_URI);
         boolean cluster = settings.get(RedisSettings.REDIS_CLUSTER);
         checkCombination(endpoint, cluster);
+        TrustManagerFactory trust = trust(endpoint, settings.get(RedisSettings.TRUST_STORE),
+                settings.get(RedisSettings.TRUST_STORE_PASSWORD));
         RedisConnector connector = RedisConnector.connector(endpoint, cluster,
-                Duration.ofMillis(settings.get(RedisSettings.TIMEOUT_MILLIS)), contextName);
+                Duration.ofMillis(settings.get(RedisSettings.TIMEOUT_MILLIS)), trust, contextName);
         return new RedisSessionStore(connector, settings.get(RedisSettings.KEY_PREFIX_SETTING),
                 settings.get(RedisSettings.TTL_GRACE_SECONDS));
+    }
+
+    /**
+     * The trust managers of {@code redisTrustStore}, or null for the JVM's defaults. The file was checked to be
+     * readable when parsed; its content is checked here, where the password is known.
+     */
+    static TrustManagerFactory trust(RedisEndpoint endpoint, Optional<Path> trustStore, String password) {
+        String problem = null;
+        if (trustStore.isEmpty()) {
+            if (!password.isEmpty()) {
+                problem = "redisTrustStorePassword [****]: set, but redisTrustStore is not";
+            }
+        } else if (endpoint.uris().stream().noneMatch(u -> u.isSsl())) {
+            problem = "redisTrustStore [" + trustStore.get() + "]: set, but redisUri [" + endpoint.masked()
+                    + "] is not a TLS URI (rediss:// or rediss-sentinel://)";
+        } else {
+            try {
+                return RedisTls.trustManagers(trustStore.get(), password);
+            } catch (IllegalArgumentException e) {
+                problem = "redisTrustStore [" + trustStore.get() + "]: " + e.getMessage();
+            }
+        }
+        if (problem != null) {
+            throw new ConfigException("Invalid settings of store [redis]", List.of(problem));
+        }
+        return null;
     }
 
     /** Checks what no single setting can check alone; the single values were validated before. */

@@ -2,7 +2,9 @@ package io.sessioncluster.store.redis;
 
 import io.sessioncluster.core.config.Setting;
 
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /** The settings of the {@code redis} store; each is a {@code <Manager>} attribute. */
@@ -38,7 +40,19 @@ final class RedisSettings {
             "How long, in seconds, Redis keeps a session after it expired, so that the expiry sweeper can still"
                     + " claim it and fire its listeners; after that Redis frees it on its own.");
 
-    static final List<Setting<?>> ALL = List.of(REDIS_URI, REDIS_CLUSTER, KEY_PREFIX_SETTING, TIMEOUT_MILLIS, TTL_GRACE_SECONDS);
+    static final Setting<Optional<Path>> TRUST_STORE = Setting.of("redisTrustStore", "",
+            "empty, or the path of a readable PKCS12 or JKS trust store or PEM file of CA certificates",
+            "Certificates that rediss:// connections trust instead of the JVM's default ones, e.g. a private CA's;"
+                    + " for this store only. The server's host name is verified against its certificate.",
+            RedisTls::trustStoreFile);
+
+    static final Setting<String> TRUST_STORE_PASSWORD = Setting.of("redisTrustStorePassword", "",
+            "empty, or the password of the redisTrustStore file",
+            "Password of a PKCS12 or JKS redisTrustStore (masked in every message); none needed for PEM.",
+            raw -> raw).secret();
+
+    static final List<Setting<?>> ALL = List.of(REDIS_URI, REDIS_CLUSTER, KEY_PREFIX_SETTING, TIMEOUT_MILLIS,
+            TTL_GRACE_SECONDS, TRUST_STORE, TRUST_STORE_PASSWORD);
 
     private RedisSettings() {
     }

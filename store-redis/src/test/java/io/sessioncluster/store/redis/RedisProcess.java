@@ -66,6 +66,17 @@ final class RedisProcess implements AutoCloseable {
         return launch(freePort(), config, "--sentinel");
     }
 
+    /**
+     * A server that speaks TLS only: its {@link #port()} is the TLS port ({@code --port 0} after the default
+     * {@code --port} turns plain TCP off; the last one wins). Clients need no certificate of their own.
+     */
+    static RedisProcess launchTls(Path certificate, Path key, Path caCertificate) {
+        int port = freePort();
+        return launch(port, null, "--port", "0", "--tls-port", Integer.toString(port),
+                "--tls-cert-file", certificate.toString(), "--tls-key-file", key.toString(),
+                "--tls-ca-cert-file", caCertificate.toString(), "--tls-auth-clients", "no");
+    }
+
     private static RedisProcess launch(int port, String config, String... extraArgs) {
         try {
             RedisProcess server = new RedisProcess(Files.createTempDirectory("sc-redis-"), port, List.of(extraArgs), config);

@@ -5,11 +5,17 @@ import io.sessioncluster.core.config.Settings;
 import io.sessioncluster.core.store.SessionStoreProvider;
 import io.sessioncluster.core.store.SessionStores;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
 import java.util.Map;
+import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -37,6 +43,9 @@ class RedisSettingsTest {
         assertThat(settings.get(RedisSettings.KEY_PREFIX_SETTING)).isEqualTo("sc:");
         assertThat(settings.get(RedisSettings.TIMEOUT_MILLIS)).isEqualTo(2000);
         assertThat(settings.get(RedisSettings.TTL_GRACE_SECONDS)).isEqualTo(300);
+        assertThat(settings.get(RedisSettings.TRUST_STORE)).isEmpty();
+        assertThat(settings.get(RedisSettings.TRUST_STORE_PASSWORD)).isEmpty();
+        assertThat(RedisSettings.TRUST_STORE_PASSWORD.isSecret()).isTrue();
         assertThat(provider.settings()).allSatisfy(s -> assertThat(s.description()).isNotBlank());
         assertThat(RedisSettings.REDIS_URI.isSecret()).isTrue();
     }
@@ -132,5 +141,54 @@ class RedisSettingsTest {
         assertThatThrownBy(() -> provider.open(parse(Map.of("redisUri", "redis://h:7000/2", "redisCluster", "true")), "/x"))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("Redis Cluster has only database 0");
+    }
+
+    @Test
+    void trustStoreMustBeAReadableFile(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("ca.pem"), "x");
+        assertThat(parse(Map.of("redisTrustStore", file.toString())).get(RedisSettings.TRUST_STORE)).isEqualTo(Optional.of(file));
+        assertThatThrownBy(() -> parse(Map.of("redisTrustStore", dir.resolve("missing.p12").toString())))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("redisTrustStore [" + dir.resolve("missing.p12") + "]: allowed are empty, or the path of a"
+                        + " readable PKCS12 or JKS trust store or PEM file of CA certificates (no such file)");
+        assertThatThrownBy(() -> parse(Map.of("redisTrustStore", dir.toString())))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("(not a readable file)");
+    }
+
+    @Test
+    void trustStoreIsCheckedAtOpenWithPasswordMasked(@TempDir Path dir) throws Exception {
+        Path garbage = Files.writeString(dir.resolve("garbage.p12"), "not a trust store");
+        Path badPem = Files.writeString(dir.resolve("bad.pem"), "-----BEGIN CERTIFICATE-----\nnot base64!\n-----END CERTIFICATE-----\n");
+        Path empty = dir.resolve("empty.p12");
+        KeyStore store = KeyStore.getInstance("PKCS12");
+        store.load(null, null);
+        try (OutputStream out = Files.newOutputStream(empty)) {
+            store.store(out, "right-hunter2".toCharArray());
+        }
+        assertThatThrownBy(() -> provider.open(parse(Map.of("redisUri", "rediss://h", "redisTrustStore", garbage.toString())), "/x"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("redisTrustStore [" + garbage + "]: cannot load it as a PKCS12 or JKS trust store or a PEM file of certificates");
+        assertThatThrownBy(() -> provider.open(parse(Map.of("redisUri", "rediss://h", "redisTrustStore", badPem.toString())), "/x"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("redisTrustStore [" + badPem + "]: cannot load it");
+        assertThatThrownBy(() -> provider.open(parse(Map.of("redisUri", "rediss://h", "redisTrustStore", empty.toString(),
+                "redisTrustStorePassword", "wrong-hunter2")), "/x"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("redisTrustStore [" + empty + "]: cannot load it")
+                .hasMessageNotContaining("hunter2");
+        assertThatThrownBy(() -> provider.open(parse(Map.of("redisUri", "rediss://h", "redisTrustStore", empty.toString(),
+                "redisTrustStorePassword", "right-hunter2")), "/x"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("redisTrustStore [" + empty + "]: holds no certificates")
+                .hasMessageNotContaining("hunter2");
+        assertThatThrownBy(() -> provider.open(parse(Map.of("redisUri", "redis://u:hunter2@h", "redisTrustStore", garbage.toString())), "/x"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("redisTrustStore [" + garbage + "]: set, but redisUri [redis://u:****@h] is not a TLS URI")
+                .hasMessageNotContaining("hunter2");
+        assertThatThrownBy(() -> provider.open(parse(Map.of("redisUri", "rediss://h", "redisTrustStorePassword", "hunter2")), "/x"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("redisTrustStorePassword [****]: set, but redisTrustStore is not")
+                .hasMessageNotContaining("hunter2");
     }
 }
