@@ -90,7 +90,7 @@ final class AsyncSessionWriter implements SessionWriter {
             return writeNow(write);
         }
         long count = dropped.incrementAndGet();
-        write.session().restoreChanges(write.taken());
+        write.giveBack();
         if (failures.permit("dropped") >= 0) {
             log.warn(sm.getString("manager.asyncDropped", Long.valueOf(TimeUnit.NANOSECONDS.toMillis(offerTimeoutNanos)),
                     SessionIds.redact(write.id()), Long.valueOf(count)));
@@ -245,8 +245,7 @@ final class AsyncSessionWriter implements SessionWriter {
             return false;
         } catch (RuntimeException e) {
             // Not worth retrying forever; the session's next request sends its changes again.
-            write.session().restoreChanges(write.taken());
-            log.warn(sm.getString("manager.storeFailed", SessionIds.redact(write.id()), e.toString()), e);
+            StoreWrites.failed(write, e);
             return true;
         }
     }
@@ -256,8 +255,7 @@ final class AsyncSessionWriter implements SessionWriter {
             writes.write(write);
             return true;
         } catch (StoreException e) {
-            write.session().restoreChanges(write.taken());
-            log.warn(sm.getString("manager.storeFailed", SessionIds.redact(write.id()), e.getMessage()));
+            StoreWrites.failed(write, e);
             return false;
         }
     }

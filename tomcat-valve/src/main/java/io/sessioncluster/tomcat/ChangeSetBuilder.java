@@ -44,6 +44,11 @@ final class ChangeSetBuilder {
      * @return the write, or {@code null} if nothing but the access time changed (the caller batches a touch)
      */
     PendingWrite build(ClusteredSession session, Set<String> reads, long now) {
+        if (reads.isEmpty() && session.hasNothingToTake()) {
+            // The common case of a request that only looked at the session: no marks to take, nothing read that
+            // could have been mutated in place. Skips the collections and the SessionChanges copy below.
+            return null;
+        }
         Set<String> readNames = new HashSet<>();
         SessionChanges taken = session.takeChanges(reads, readNames);
         String id = session.baseId();

@@ -218,6 +218,14 @@ final class ClusteredSession extends StandardSession {
         }
     }
 
+    /**
+     * True if {@link #takeChanges} would take nothing: no change marks and no reads outside a request. A mark made
+     * right after this answer is simply taken by the session's next request, as one made after a take would be.
+     */
+    boolean hasNothingToTake() {
+        return readsOutsideRequest.isEmpty() && !hasUnsentChanges();
+    }
+
     boolean isUnstored() {
         synchronized (marks) {
             return created;

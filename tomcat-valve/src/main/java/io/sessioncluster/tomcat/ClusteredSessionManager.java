@@ -178,7 +178,8 @@ public class ClusteredSessionManager extends ManagerBase {
         ClusterRuntime rt = runtime;
         RequestScope scope = scopes.get();
         if (rt == null || (scope != null && scope.isVerified(id))) {
-            return super.findSession(id);
+            ClusteredSession resolved = scope == null ? null : scope.verifiedSession(id);
+            return resolved != null ? resolved : super.findSession(id);
         }
         if (!SessionIds.isWellFormed(id)) {
             warnMalformed(id);
@@ -246,7 +247,7 @@ public class ClusteredSessionManager extends ManagerBase {
         }
         RequestScope scope = scopes.get();
         if (scope != null && scope.isVerified(oldId)) {
-            scope.verified(newId);
+            scope.verified(newId, session instanceof ClusteredSession cs ? cs : null);
         }
     }
 
@@ -313,12 +314,12 @@ public class ClusteredSessionManager extends ManagerBase {
     ClusteredSession prepareRequest(String requestedId, RequestScope scope) {
         if (!SessionIds.isWellFormed(requestedId)) {
             warnMalformed(requestedId);
-            scope.verified(requestedId); // nothing to find: findSession answers null without a second warning
+            scope.verified(requestedId, null); // nothing to find: findSession answers null without a second warning
             return null;
         }
         ClusterRuntime rt = runtime;
         ClusteredSession session = rt == null ? null : rt.resolver.resolve(requestedId);
-        scope.verified(requestedId);
+        scope.verified(requestedId, session);
         return session;
     }
 

@@ -130,12 +130,35 @@ final class ExpiryProcessor {
         rebuilt.expire(true);
     }
 
-    /** A loaded record that has expired but was not claimed yet: claim it now, so it expires once. */
-    ExpiryClaim claimNow(String id, long now) {
+    /**
+     * A loaded record that has expired but was not claimed yet: claim it now, so it expires once. If this node wins,
+     * the copy to expire is detached (no request finds it any more) and added to {@code toExpire}: the caller fires
+     * its listeners with {@link #fire} once it holds no lock, since they are the application's code.
+     */
+    ExpiryClaim claimNow(String id, long now, List<ClusteredSession> toExpire) {
         ExpiryClaim claim = store.claimIfExpired(id, now);
         if (claim instanceof ExpiryClaim.Claimed claimed) {
-            expireClaimed(claimed.record());
+            toExpire.add(detachClaimed(claimed.record()));
         }
         return claim;
+    }
+
+    /** Fires the listeners of sessions {@link #claimNow} detached. */
+    static void fire(List<ClusteredSession> toExpire) {
+        for (ClusteredSession session : toExpire) {
+            session.expire(true);
+        }
+    }
+
+    private ClusteredSession detachClaimed(SessionRecord record) {
+        ClusteredSession local = manager.localCopy(record.id());
+        if (local != null && local.isUsable()) {
+            // Counted as expired now (ManagerBase statistics); its own expire later finds it unregistered.
+            manager.remove(local, true);
+            return local;
+        }
+        ClusteredSession rebuilt = loader.build(record);
+        rebuilt.assignDetachedId(SessionIds.withRoute(record.id(), manager.getJvmRoute()));
+        return rebuilt;
     }
 }

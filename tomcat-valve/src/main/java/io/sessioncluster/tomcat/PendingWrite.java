@@ -17,6 +17,11 @@ record PendingWrite(ClusteredSession session, ChangeSet changes, SessionChanges 
         return changes.id();
     }
 
+    /** The write failed: the session gets its change marks back, so that its next request writes them again. */
+    void giveBack() {
+        session.restoreChanges(taken);
+    }
+
     /** This write followed by {@code later} of the same session, as one change set (write-behind coalescing). */
     PendingWrite then(PendingWrite later) {
         ChangeSet a = changes;

@@ -20,6 +20,7 @@ final class RequestScope {
     private final Map<ClusteredSession, Set<String>> sessions = new IdentityHashMap<>(2);
     private final List<ClusteredSession> failedCreates = new ArrayList<>(1);
     private String verifiedId;
+    private ClusteredSession verifiedSession;
     private boolean storeFailed;
 
     synchronized void accessed(ClusteredSession session) {
@@ -37,13 +38,27 @@ final class RequestScope {
         return taken;
     }
 
-    /** The valve already brought the session of this id up to date: findSession must not ask the store again. */
-    synchronized void verified(String id) {
+    /**
+     * The valve already brought the session of this id up to date: findSession must not ask the store again, and
+     * answers with {@code session} (null: there is none).
+     */
+    synchronized void verified(String id, ClusteredSession session) {
         verifiedId = id;
+        verifiedSession = session;
     }
 
     synchronized boolean isVerified(String id) {
         return id != null && id.equals(verifiedId);
+    }
+
+    /**
+     * The session the valve resolved for {@code id}, or null. Held here rather than looked up again by id: a
+     * concurrent request of the same session on this node may meanwhile have reloaded it, or taken it over under
+     * another route, so the manager's map no longer holds it under this id, and Tomcat would then create a fresh
+     * session for a request whose session exists (found by ConcurrencyIT).
+     */
+    synchronized ClusteredSession verifiedSession(String id) {
+        return isVerified(id) ? verifiedSession : null;
     }
 
     /** A store operation of this request failed: the valve answers 503 if it still can. */

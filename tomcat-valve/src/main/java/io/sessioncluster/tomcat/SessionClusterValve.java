@@ -115,7 +115,7 @@ public final class SessionClusterValve extends ValveBase {
                 manager.changeSessionId(session, newId);
             }
             request.changeSessionId(newId);
-            scope.verified(newId);
+            scope.verified(newId, session);
             manager.tookOver(SessionIds.baseId(requested)); // the old node's copy must not serve the old cookie
         }
     }

@@ -11,9 +11,12 @@ import org.apache.juli.logging.Log;
 import org.apache.juli.logging.LogFactory;
 import org.apache.tomcat.util.res.StringManager;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.function.Supplier;
 
 /**
  * Makes the local copy of a requested session current, or finds there is none. The rules:
@@ -26,7 +29,8 @@ import java.util.OptionalLong;
  *       dropped locally, without listeners;</li>
  *   <li>a local copy idle past its timeout is not served before the store confirms it is alive
  *       ({@link ExpiryProcessor#check});</li>
- *   <li>a record the store cannot parse is treated as missing and logged.</li>
+ *   <li>a record the store cannot parse (on load, version read or expiry check) is treated as missing and
+ *       logged.</li>
  * </ul>
  * {@link StoreUnavailableException} propagates: the valve answers 503 before the application runs.
  */
@@ -64,13 +68,19 @@ final class SessionResolver {
         long now = System.currentTimeMillis();
         ClusteredSession local = usable(manager.localCopy(base));
         if (local != null && id.equals(local.getIdInternal()) && !local.isStale()) {
-            if (local.isIdleExpired(now) && expiry.check(local, now) != ExpiryProcessor.Outcome.KEPT) {
-                return null;
+            if (local.isIdleExpired(now)) {
+                ExpiryProcessor.Outcome outcome = readingRecord(base, () -> expiry.check(local, now), null);
+                if (outcome == null) {
+                    manager.dropLocal(local); // the record cannot be parsed: treated as missing, like a load
+                }
+                if (outcome != ExpiryProcessor.Outcome.KEPT) {
+                    return null;
+                }
             }
             if (sticky || hasUnwritten(local)) {
                 return local;
             }
-            OptionalLong stored = store.version(base);
+            OptionalLong stored = readingRecord(base, () -> store.version(base), OptionalLong.empty());
             if (stored.isEmpty()) {
                 manager.dropLocal(local);
                 return null;
@@ -85,6 +95,18 @@ final class SessionResolver {
     }
 
     private ClusteredSession reload(String id, String base, long now) {
+        List<ClusteredSession> claimed = new ArrayList<>(1);
+        try {
+            return reloadLocked(id, base, now, claimed);
+        } finally {
+            // sessionDestroyed and valueUnbound are application code: they run after the stripe lock is released,
+            // so a slow listener cannot stall loads of the other sessions sharing the stripe. The decision is still
+            // atomic (the store's claim), and the claimed copy is no longer registered for a request to find.
+            ExpiryProcessor.fire(claimed);
+        }
+    }
+
+    private ClusteredSession reloadLocked(String id, String base, long now, List<ClusteredSession> claimed) {
         long started = System.nanoTime();
         synchronized (loadLocks[Math.floorMod(base.hashCode(), LOCK_STRIPES)]) {
             ClusteredSession current = usable(manager.localCopy(base));
@@ -102,7 +124,7 @@ final class SessionResolver {
             if (loaded.isExpiredAt(now)) {
                 // Expired but not claimed yet: claim it now so its listeners fire once (with the local objects,
                 // if this node holds them), rather than serving it.
-                ExpiryClaim claim = expiry.claimNow(base, now);
+                ExpiryClaim claim = readingRecord(base, () -> expiry.claimNow(base, now, claimed), null);
                 if (claim instanceof ExpiryClaim.Alive) {
                     Optional<SessionRecord> refreshed = load(base); // touched meanwhile elsewhere
                     loaded = refreshed.orElse(null);
@@ -128,13 +150,22 @@ final class SessionResolver {
     }
 
     private Optional<SessionRecord> load(String base) {
+        return readingRecord(base, () -> store.load(base), Optional.empty());
+    }
+
+    /**
+     * Runs a store call that parses the session's record. Any failure other than unavailability (a corrupt record:
+     * a field that is not a number, a key of the wrong type) answers {@code missing}, logged: bad input is never
+     * a 500 (README, "Bad input"). {@link StoreUnavailableException} propagates: the valve answers 503.
+     */
+    private static <T> T readingRecord(String base, Supplier<T> call, T missing) {
         try {
-            return store.load(base);
+            return call.get();
         } catch (StoreUnavailableException e) {
             throw e;
         } catch (StoreException e) {
             log.warn(sm.getString("manager.corruptRecord", SessionIds.redact(base), e.getMessage()));
-            return Optional.empty();
+            return missing;
         }
     }
 

@@ -3,6 +3,7 @@ package io.sessioncluster.tomcat;
 import io.sessioncluster.core.SessionIds;
 import io.sessioncluster.core.WriteResult;
 import io.sessioncluster.core.store.SessionStore;
+import io.sessioncluster.core.store.StoreException;
 
 import org.apache.juli.logging.Log;
 import org.apache.juli.logging.LogFactory;
@@ -43,6 +44,19 @@ final class StoreWrites {
                 dropLocal.accept(write.session());
             }
             case ALREADY_EXISTS -> throw new IllegalStateException("an update cannot find the session existing");
+        }
+    }
+
+    /**
+     * A write failed for good (not retried): gives its changes back to the session, so its next request writes them
+     * again, and logs. The stack trace only for what is not a store failure (a bug, a value's own code).
+     */
+    static void failed(PendingWrite write, RuntimeException e) {
+        write.giveBack();
+        if (e instanceof StoreException) {
+            log.warn(sm.getString("manager.storeFailed", SessionIds.redact(write.id()), e.getMessage()));
+        } else {
+            log.warn(sm.getString("manager.storeFailed", SessionIds.redact(write.id()), e.toString()), e);
         }
     }
 

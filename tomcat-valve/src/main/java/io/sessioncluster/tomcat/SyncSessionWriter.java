@@ -33,7 +33,7 @@ final class SyncSessionWriter implements SessionWriter {
             writes.write(write);
             return true;
         } catch (StoreUnavailableException e) {
-            write.session().restoreChanges(write.taken());
+            write.giveBack();
             long suppressed = unavailable.permit("write");
             if (suppressed >= 0) {
                 log.warn(sm.getString("manager.storeUnavailable", "writing", SessionIds.redact(write.id()),
@@ -41,8 +41,7 @@ final class SyncSessionWriter implements SessionWriter {
             }
             return false;
         } catch (StoreException e) {
-            write.session().restoreChanges(write.taken());
-            log.warn(sm.getString("manager.storeFailed", SessionIds.redact(write.id()), e.getMessage()), e);
+            StoreWrites.failed(write, e);
             return false;
         }
     }

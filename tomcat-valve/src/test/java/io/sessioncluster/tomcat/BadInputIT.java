@@ -95,6 +95,37 @@ class BadInputIT {
     }
 
     @Test
+    void corruptVersionSeenByTheNonStickyVersionCheckIsTreatedAsMissing() {
+        TestNode a = start(TestNode.named("nodeA").settings(redis.settings("sticky", "false")));
+        Browser browser = new Browser();
+        browser.call(a, "set", "name", "user", "value", "alice");
+        String id = browser.cookie();
+        // A holds a local copy: the next request reads only the stored version, which cannot be parsed.
+        redis.hset(redis.sessionKey(SessionIds.baseId(id)), "#v", "not a number".getBytes(StandardCharsets.US_ASCII));
+
+        Browser.Reply again = browser.call(a, "get", "name", "user");
+        assertThat(again.status()).isEqualTo(200);
+        assertThat(again.body()).isEqualTo("no-session");
+        Browser.Reply fresh = browser.call(a, "set", "name", "user", "value", "bob");
+        assertThat(fresh.status()).isEqualTo(200);
+        assertThat(SessionIds.baseId(fresh.setCookie())).isNotEqualTo(SessionIds.baseId(id));
+    }
+
+    @Test
+    void corruptRecordSeenByTheExpiryCheckIsTreatedAsMissing() {
+        TestNode a = start(TestNode.named("nodeA").settings(redis.settings()));
+        Browser browser = new Browser();
+        browser.call(a, "timeout", "value", "1");
+        String id = browser.cookie();
+        redis.hset(redis.sessionKey(SessionIds.baseId(id)), "#m", "garbage".getBytes(StandardCharsets.US_ASCII));
+        Await.sleep(java.time.Duration.ofMillis(1_500)); // idle past its timeout: the store must confirm before use
+
+        Browser.Reply again = browser.call(a, "get", "name", "user");
+        assertThat(again.status()).isEqualTo(200);
+        assertThat(again.body()).isEqualTo("no-session");
+    }
+
+    @Test
     void attributeOfAClassOutsideTheAllowListIsRejectedAtSetAttribute() {
         TestNode a = start(TestNode.named("nodeA").settings(redis.settings()));
         Browser browser = new Browser();

@@ -85,4 +85,29 @@ class ChangeSetBuilderTest {
         assertThat(builder.build(session, Set.of("cart"), 2)).isNull();
         assertThat(builder.build(session, Set.of(), 2)).isNull();
     }
+
+    @Test
+    void aRequestThatReadNothingStillWritesWhatWasMarkedOrMutatedOutsideARequest() {
+        List<String> cart = new ArrayList<>(List.of("apple"));
+        byte[] stored = CODEC.encode(cart);
+        ClusteredSession session = new ClusteredSession(new ClusteredSessionManager());
+        session.loadFrom(new SessionRecord("S1", 3, 1, 1, 60, Map.of("cart", stored)), Map.of("cart", cart),
+                Map.of("cart", Fingerprint.of(stored)));
+        session.assignDetachedId("S1");
+        assertThat(builder.build(session, Set.of(), 2)).isNull();
+
+        // Read (and mutated) on a thread outside any request: the shortcut for "nothing happened" must not hide it.
+        @SuppressWarnings("unchecked")
+        List<String> read = (List<String>) session.getAttribute("cart");
+        read.add("pear");
+        PendingWrite mutated = builder.build(session, Set.of(), 3);
+        assertThat(mutated).isNotNull();
+        assertThat(mutated.changes().setAttributes()).containsOnlyKeys("cart");
+
+        session.setMaxInactiveInterval(120);
+        PendingWrite timeout = builder.build(session, Set.of(), 4);
+        assertThat(timeout).isNotNull();
+        assertThat(timeout.changes().maxInactiveSeconds()).isEqualTo(120);
+        assertThat(builder.build(session, Set.of(), 5)).isNull();
+    }
 }

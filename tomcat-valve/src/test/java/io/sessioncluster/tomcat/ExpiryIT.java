@@ -2,12 +2,21 @@ package io.sessioncluster.tomcat;
 
 import io.sessioncluster.core.SessionIds;
 
+import jakarta.servlet.http.HttpSessionEvent;
+import jakarta.servlet.http.HttpSessionListener;
+
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -82,5 +91,48 @@ class ExpiryIT {
         }
         assertThat(destroyed.destroyedOf(base)).isEmpty();
         assertThat(redis.exists(redis.sessionKey(base))).isTrue();
+    }
+
+    @Test
+    void sessionDestroyedFiredByARequestRunsOutsideTheLoadLock() {
+        AtomicReference<TestNode> nodeB = new AtomicReference<>();
+        AtomicReference<String> otherLoad = new AtomicReference<>("listener did not run");
+        HttpSessionListener probe = new HttpSessionListener() {
+            @Override
+            public void sessionDestroyed(HttpSessionEvent se) {
+                // Another thread loads the same session: it needs the same stripe lock as the request firing this.
+                String id = se.getSession().getId();
+                CompletableFuture<Object> load = CompletableFuture.supplyAsync(() -> {
+                    try {
+                        return nodeB.get().manager().findSession(id);
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                });
+                try {
+                    otherLoad.set(String.valueOf(load.get(5, TimeUnit.SECONDS)));
+                } catch (TimeoutException e) {
+                    otherLoad.set("blocked by the listener's own request");
+                } catch (Exception e) {
+                    otherLoad.set(e.toString());
+                }
+            }
+        };
+        TestNode a = node("nodeA");
+        Browser browser = new Browser();
+        browser.call(a, "timeout", "value", "1");
+        browser.call(a, "set", "name", "user", "value", "alice");
+        a.close(); // nobody holds a copy: the next request finds the expired record and claims it itself
+        nodes.remove(a);
+        TestNode b = TestNode.named("nodeB").settings(redis.settings()).listener(probe).start();
+        nodes.add(b);
+        nodeB.set(b);
+        // Past its timeout, before the orphan sweep (2 s later) would claim it in the background.
+        Await.sleep(Duration.ofMillis(1_300));
+
+        Browser.Reply reply = browser.call(b, "get", "name", "user");
+        assertThat(reply.status()).isEqualTo(200);
+        assertThat(reply.body()).isEqualTo("no-session");
+        assertThat(otherLoad.get()).isEqualTo("null"); // it ran, and the other load finished: gone, not blocked
     }
 }

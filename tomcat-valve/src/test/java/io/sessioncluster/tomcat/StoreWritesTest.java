@@ -2,6 +2,7 @@ package io.sessioncluster.tomcat;
 
 import io.sessioncluster.core.ChangeSet;
 import io.sessioncluster.core.SessionRecord;
+import io.sessioncluster.core.store.StoreException;
 import io.sessioncluster.testkit.InMemorySessionStore;
 
 import org.junit.jupiter.api.AfterEach;
@@ -51,6 +52,24 @@ class StoreWritesTest {
         manager.register(current, "S1");
         writes.write(write(current, false, "c"));
         assertThat(current.isStale()).isFalse();
+    }
+
+    @Test
+    void aFailedWriteGivesItsChangesBackAndLogsOnce() {
+        ClusteredSession session = new ClusteredSession(new ClusteredSessionManager());
+        session.setId("S1", false);
+        PendingWrite failed = write(session, true, "a");
+        assertThat(session.hasUnsentChanges()).isFalse();
+        try (LogCapture log = new LogCapture(StoreWrites.class.getName())) {
+            StoreWrites.failed(failed, new StoreException("corrupt session record S1: boom"));
+            StoreWrites.failed(failed, new IllegalStateException("a bug"));
+            assertThat(log.texts()).hasSize(2);
+            assertThat(log.texts().get(0)).contains("boom").doesNotContain("\n");
+            assertThat(log.texts().get(1)).contains("a bug");
+        }
+        // The next request's write carries them again.
+        assertThat(session.hasUnsentChanges()).isTrue();
+        assertThat(session.isUnstored()).isTrue();
     }
 
     private static PendingWrite write(ClusteredSession session, boolean created, String name) {
