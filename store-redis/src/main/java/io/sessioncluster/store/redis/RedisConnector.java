@@ -40,6 +40,10 @@ import javax.net.ssl.TrustManagerFactory;
  * once instead of queueing until the caller's timeout expires. On Redis Cluster commands do queue while a node
  * connection is (re)connecting, and {@link TimeoutOptions} cancels them at the timeout.
  *
+ * <p>With a {@code redis-sentinel://} URI, Lettuce asks the Sentinels for the master's address on every
+ * (re)connect, not only the first: after a failover the reconnecting connection follows the promoted replica by
+ * itself, and until Sentinel has promoted one, commands fail fast as above ({@code RedisSentinelFailoverIT}).
+ *
  * <p>One connection serves all threads: Lettuce connections are thread-safe and pipeline concurrent commands.
  */
 final class RedisConnector implements AutoCloseable {

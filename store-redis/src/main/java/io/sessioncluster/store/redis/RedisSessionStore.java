@@ -26,6 +26,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A {@link SessionStore} on Redis (standalone, Sentinel or Cluster) through one Lettuce connection.
@@ -75,6 +76,17 @@ import java.util.concurrent.CompletableFuture;
  * connection of its own. See {@link EvictionChannel}. Plain {@code PUBLISH}/{@code SUBSCRIBE}: no {@code CONFIG SET}
  * (keyspace notifications) needed, and on Redis Cluster a publish reaches subscribers on every node.
  *
+ * <h2>Replication</h2>
+ * With {@code redisWaitReplicas = n > 0}, {@code write}, {@code changeId} and {@code delete} send {@code WAIT n t}
+ * pipelined after their last write command on the same connection (no extra client round trip; the cost is the
+ * time the server waits for the replicas' acknowledgements). {@code t} is a little under what is left of the
+ * operation's {@code redisTimeoutMillis} and never 0 (which would wait forever). Fewer than {@code n}
+ * acknowledgements fail the operation with {@link StoreUnavailableException}: the change is applied on the master
+ * but may be lost on a failover, so it is not acknowledged to the caller. While Redis blocks a {@code WAIT}, it
+ * holds back the later commands of the connection, which all threads share: with replicas down, other operations
+ * may wait up to {@code redisTimeoutMillis} too. Not with Redis Cluster (refused at start): Lettuce would send the
+ * keyless {@code WAIT} to an arbitrary node.
+ *
  * <h2>Failures</h2>
  * Each operation waits at most {@code redisTimeoutMillis} in total. While Redis cannot be reached every operation
  * fails fast with {@link StoreUnavailableException}; see {@link RedisConnector} for connecting and reconnecting.
@@ -87,9 +99,16 @@ final class RedisSessionStore implements SessionStore {
     private final HashLayout layout;
     private final long graceMillis;
     private final EvictionChannel evictions;
+    /** {@code redisWaitReplicas}: 0 for no {@code WAIT}. */
+    private final int waitReplicas;
 
     RedisSessionStore(RedisConnector connector, String keyPrefix, int ttlGraceSeconds) {
+        this(connector, keyPrefix, ttlGraceSeconds, 0);
+    }
+
+    RedisSessionStore(RedisConnector connector, String keyPrefix, int ttlGraceSeconds, int waitReplicas) {
         this.connector = connector;
+        this.waitReplicas = waitReplicas;
         this.layout = new HashLayout(keyPrefix);
         this.graceMillis = ttlGraceSeconds * 1000L;
         this.evictions = new EvictionChannel(connector, keyPrefix);
@@ -130,8 +149,10 @@ final class RedisSessionStore implements SessionStore {
         return execute("write", id, (call, redis) -> {
             CompletableFuture<Long> script = Scripts.WRITE.run(redis, layout.sessionKey(id), args.toArray(byte[][]::new));
             List<CompletableFuture<Long>> index = indexAfterWrite(redis, changes);
+            CompletableFuture<Long> acks = replicate(call, redis);
             long result = call.await(script);
             awaitIndex(call, index);
+            awaitReplicated(call, acks);
             if (result == Scripts.WRITE_MISSING) {
                 return WriteResult.missing();
             }
@@ -195,6 +216,7 @@ final class RedisSessionStore implements SessionStore {
                 if (!(e instanceof StoreUnavailableException) && String.valueOf(e.getMessage()).contains("BUSYKEY")) {
                     // Someone created the new id between our check and now: put the session back where it was.
                     call.await(redis.restore(layout.sessionKey(oldId), dump, ttl));
+                    awaitReplicated(call, replicate(call, redis));
                     return false;
                 }
                 LOG.log(Level.ERROR, "changeId lost session {0}: it was taken from its old id but could not be"
@@ -208,7 +230,9 @@ final class RedisSessionStore implements SessionStore {
                 index.add(score(redis, newId, SessionRecord.expiresAt(HashLayout.number(newId, "#a", a),
                         (int) HashLayout.number(newId, "#m", m))));
             }
+            CompletableFuture<Long> acks = replicate(call, redis);
             awaitIndex(call, index);
+            awaitReplicated(call, acks);
             return true;
         });
     }
@@ -220,8 +244,10 @@ final class RedisSessionStore implements SessionStore {
             CompletableFuture<Long> index = redis.zrem(layout.indexKey(), HashLayout.ascii(id)).toCompletableFuture();
             // Published whether or not the session was there: a copy elsewhere of a session that is gone is stale.
             evictions.publish(redis, id);
+            CompletableFuture<Long> acks = replicate(call, redis);
             boolean result = call.await(deleted) > 0;
             awaitIndex(call, List.of(index));
+            awaitReplicated(call, acks);
             return result;
         });
     }
@@ -324,6 +350,35 @@ final class RedisSessionStore implements SessionStore {
             } catch (StoreException e) {
                 LOG.log(Level.WARNING, "{0}: expiry index not updated: {1}", call.describe(), e.getMessage());
             }
+        }
+    }
+
+    /**
+     * Sends {@code WAIT} after the operation's write commands, without waiting for its reply; null when
+     * {@code redisWaitReplicas} is 0.
+     */
+    private CompletableFuture<Long> replicate(RedisCall call, RedisClusterAsyncCommands<byte[], byte[]> redis) {
+        if (waitReplicas == 0) {
+            return null;
+        }
+        long remaining = TimeUnit.NANOSECONDS.toMillis(call.remainingNanos());
+        // Never 0 (WAIT 0 waits forever), and a little under our own deadline so that Redis's answer (fewer
+        // acknowledgements) arrives before the client gives up on it.
+        long waitMillis = Math.max(1, remaining - remaining / 10);
+        return redis.waitForReplication(waitReplicas, waitMillis).toCompletableFuture();
+    }
+
+    /** Fails the operation as unavailable if fewer than {@code redisWaitReplicas} replicas acknowledged it. */
+    private void awaitReplicated(RedisCall call, CompletableFuture<Long> acks) {
+        if (acks == null) {
+            return;
+        }
+        long acknowledged = call.await(acks);
+        if (acknowledged < waitReplicas) {
+            throw connector.unavailable(new StoreUnavailableException(call.describe() + ": only " + acknowledged
+                    + " of " + waitReplicas + " replicas (redisWaitReplicas) of Redis at " + connector.describe()
+                    + " acknowledged the change within " + connector.timeout().toMillis()
+                    + " ms; it is on the master but a failover could lose it", null));
         }
     }
 

@@ -36,13 +36,14 @@ public final class RedisSessionStoreProvider implements SessionStoreProvider {
     public SessionStore open(Settings settings, String contextName) {
         RedisEndpoint endpoint = settings.get(RedisSettings.REDIS_URI);
         boolean cluster = settings.get(RedisSettings.REDIS_CLUSTER);
-        checkCombination(endpoint, cluster);
+        int waitReplicas = settings.get(RedisSettings.WAIT_REPLICAS);
+        checkCombination(endpoint, cluster, waitReplicas);
         TrustManagerFactory trust = trust(endpoint, settings.get(RedisSettings.TRUST_STORE),
                 settings.get(RedisSettings.TRUST_STORE_PASSWORD));
         RedisConnector connector = RedisConnector.connector(endpoint, cluster,
                 Duration.ofMillis(settings.get(RedisSettings.TIMEOUT_MILLIS)), trust, contextName);
         return new RedisSessionStore(connector, settings.get(RedisSettings.KEY_PREFIX_SETTING),
-                settings.get(RedisSettings.TTL_GRACE_SECONDS));
+                settings.get(RedisSettings.TTL_GRACE_SECONDS), waitReplicas);
     }
 
     /**
@@ -72,7 +73,7 @@ public final class RedisSessionStoreProvider implements SessionStoreProvider {
     }
 
     /** Checks what no single setting can check alone; the single values were validated before. */
-    static void checkCombination(RedisEndpoint endpoint, boolean cluster) {
+    static void checkCombination(RedisEndpoint endpoint, boolean cluster, int waitReplicas) {
         List<String> problems = new ArrayList<>();
         if (cluster && endpoint.sentinel()) {
             problems.add("redisUri [" + endpoint.masked() + "]: a redis-sentinel:// URI cannot be used with redisCluster=true");
@@ -83,6 +84,12 @@ public final class RedisSessionStoreProvider implements SessionStoreProvider {
         if (!cluster && endpoint.uris().size() > 1) {
             problems.add("redisUri [" + endpoint.masked() + "]: several hosts need redisCluster=true"
                     + " (or a redis-sentinel:// URI for Sentinel)");
+        }
+        if (cluster && waitReplicas > 0) {
+            // Lettuce's cluster connection sends keyless commands such as WAIT to an arbitrary node, not to the one
+            // that took the write, where WAIT would count nothing useful: refuse rather than pretend.
+            problems.add("redisWaitReplicas [" + waitReplicas + "]: not supported with redisCluster=true"
+                    + " (WAIT would not reach the node holding the session); use 0");
         }
         if (!problems.isEmpty()) {
             throw new ConfigException("Invalid settings of store [redis]", problems);

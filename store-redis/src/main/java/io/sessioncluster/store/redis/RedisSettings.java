@@ -40,6 +40,11 @@ final class RedisSettings {
             "How long, in seconds, Redis keeps a session after it expired, so that the expiry sweeper can still"
                     + " claim it and fire its listeners; after that Redis frees it on its own.");
 
+    static final Setting<Integer> WAIT_REPLICAS = Setting.integer("redisWaitReplicas", 0, 0, 16,
+            "After each write, wait until this many replicas acknowledged it (Redis WAIT), so a failover cannot lose"
+                    + " an acknowledged write; bounded by redisTimeoutMillis; fewer acks: the write fails as"
+                    + " unavailable. 0: do not wait. Standalone and Sentinel only, not with redisCluster=true.");
+
     static final Setting<Optional<Path>> TRUST_STORE = Setting.of("redisTrustStore", "",
             "empty, or the path of a readable PKCS12 or JKS trust store or PEM file of CA certificates",
             "Certificates that rediss:// connections trust instead of the JVM's default ones, e.g. a private CA's;"
@@ -52,7 +57,7 @@ final class RedisSettings {
             raw -> raw).secret();
 
     static final List<Setting<?>> ALL = List.of(REDIS_URI, REDIS_CLUSTER, KEY_PREFIX_SETTING, TIMEOUT_MILLIS,
-            TTL_GRACE_SECONDS, TRUST_STORE, TRUST_STORE_PASSWORD);
+            TTL_GRACE_SECONDS, WAIT_REPLICAS, TRUST_STORE, TRUST_STORE_PASSWORD);
 
     private RedisSettings() {
     }

@@ -43,6 +43,7 @@ class RedisSettingsTest {
         assertThat(settings.get(RedisSettings.KEY_PREFIX_SETTING)).isEqualTo("sc:");
         assertThat(settings.get(RedisSettings.TIMEOUT_MILLIS)).isEqualTo(2000);
         assertThat(settings.get(RedisSettings.TTL_GRACE_SECONDS)).isEqualTo(300);
+        assertThat(settings.get(RedisSettings.WAIT_REPLICAS)).isZero();
         assertThat(settings.get(RedisSettings.TRUST_STORE)).isEmpty();
         assertThat(settings.get(RedisSettings.TRUST_STORE_PASSWORD)).isEmpty();
         assertThat(RedisSettings.TRUST_STORE_PASSWORD.isSecret()).isTrue();
@@ -127,6 +128,29 @@ class RedisSettingsTest {
                 .hasMessageContaining("redisTimeoutMillis [0]: allowed are an integer from 10 to 600000")
                 .hasMessageContaining("ttlGraceSeconds [-1]: allowed are an integer from 0 to 604800")
                 .hasMessageContaining("redisCluster [yes]: allowed are true, false");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"-1", "17", "one", "1.5"})
+    void badWaitReplicas(String value) {
+        assertThatThrownBy(() -> parse(Map.of("redisWaitReplicas", value)))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("redisWaitReplicas [" + value + "]: allowed are an integer from 0 to 16");
+    }
+
+    @Test
+    void waitReplicasAccepted() {
+        assertThat(parse(Map.of("redisWaitReplicas", "16")).get(RedisSettings.WAIT_REPLICAS)).isEqualTo(16);
+        assertThat(RedisSettings.WAIT_REPLICAS.description()).contains("Redis WAIT").contains("redisTimeoutMillis");
+    }
+
+    @Test
+    void waitReplicasIsRefusedOnClusterAtOpen() {
+        assertThatThrownBy(() -> provider.open(parse(Map.of("redisUri", "redis://u:hunter2@h:7000", "redisCluster", "true",
+                "redisWaitReplicas", "1")), "/x"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("redisWaitReplicas [1]: not supported with redisCluster=true")
+                .hasMessageNotContaining("hunter2");
     }
 
     @Test
