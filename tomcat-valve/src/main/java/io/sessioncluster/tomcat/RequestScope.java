@@ -22,6 +22,7 @@ final class RequestScope {
     private String verifiedId;
     private ClusteredSession verifiedSession;
     private boolean storeFailed;
+    private boolean asyncWriteFailed;
 
     synchronized void accessed(ClusteredSession session) {
         sessions.computeIfAbsent(session, s -> new HashSet<>());
@@ -68,6 +69,15 @@ final class RequestScope {
 
     synchronized boolean hasStoreFailed() {
         return storeFailed;
+    }
+
+    /** {@code AsyncContext.complete()} could not write: the request was answered 503 if it still could. */
+    synchronized void asyncWriteFailed() {
+        asyncWriteFailed = true;
+    }
+
+    synchronized boolean hasAsyncWriteFailed() {
+        return asyncWriteFailed;
     }
 
     /** A session this request created could not be written. */

@@ -5,7 +5,9 @@ import io.sessioncluster.core.store.StoreUnavailableException;
 
 import jakarta.servlet.AsyncEvent;
 import jakarta.servlet.AsyncListener;
+import jakarta.servlet.DispatcherType;
 import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
 import org.apache.catalina.Context;
@@ -32,6 +34,12 @@ import java.util.concurrent.TimeUnit;
  * to this node's route so the balancer follows. After the application returns it hands the request to the
  * manager, which writes what changed; if that write fails while the response is uncommitted, the response is
  * replaced by a 503, so nothing the client saw as successful is lost.
+ *
+ * <p>Asynchronous requests: the valve wraps the request it passes on ({@link AsyncAwareRequest}), so that
+ * {@code AsyncContext.complete()} writes the session on the completing thread before Tomcat finishes the response
+ * (a failure there becomes a 503 as well). An {@code AsyncContext.dispatch()} passes this valve again and writes at
+ * the end of that pass. Only what a request does after its {@code complete()} (or when Tomcat completes it, on a
+ * timeout or an error) is written from {@code AsyncListener.onComplete}, after the response.
  */
 public final class SessionClusterValve extends ValveBase {
 
@@ -83,6 +91,7 @@ public final class SessionClusterValve extends ValveBase {
                 unavailable(request, response, e.getMessage());
                 return;
             }
+            followAsync(request, response, scope);
             getNext().invoke(request, response);
             if (request.isAsyncStarted()) {
                 completeNow = !completeWhenAsyncEnds(request, response, scope);
@@ -120,12 +129,62 @@ public final class SessionClusterValve extends ValveBase {
         }
     }
 
+    /**
+     * Lets {@code AsyncContext.complete()} write the session before the response is finished; and on an asynchronous
+     * dispatch, makes this pass write what the request's other threads changed in its session.
+     */
+    private void followAsync(Request request, Response response, RequestScope scope) {
+        HttpServletRequest app = request.getRequest();
+        if (app instanceof AsyncAwareRequest aware && aware.belongsTo(this)) {
+            aware.scope(scope); // an asynchronous dispatch of the same request
+        } else {
+            request.setRequest(new AsyncAwareRequest(app, this, request, response, scope));
+        }
+        if (request.getDispatcherType() == DispatcherType.ASYNC
+                && request.getSessionInternal(false) instanceof ClusteredSession session) {
+            scope.accessed(session);
+        }
+    }
+
+    /**
+     * The application calls {@code complete()} on an asynchronous request (any thread): its changes are written now,
+     * before Tomcat finishes the response; if that fails while the response is uncommitted, it becomes a 503.
+     */
+    void asyncCompleting(Request request, Response response, RequestScope scope) {
+        if (request.getSessionInternal(false) instanceof ClusteredSession session) {
+            scope.accessed(session);
+        }
+        if (manager.requestCompleted(scope)) {
+            return;
+        }
+        scope.asyncWriteFailed(); // the changes stay with the session for its next request, not for onComplete
+        if (response.isCommitted()) {
+            log.warn(sm.getString("manager.storeFailedCommitted", SessionIds.redact(request.getRequestedSessionId()),
+                    request.getRequestURI()));
+            return;
+        }
+        manager.abandonUnacknowledged(scope);
+        logUnavailable(request, "the session could not be written");
+        // Not sendError: in asynchronous mode it would route the request through the error page machinery.
+        try {
+            response.reset();
+            response.setStatus(HttpServletResponse.SC_SERVICE_UNAVAILABLE);
+            response.setHeader("Retry-After", RETRY_AFTER_SECONDS);
+            response.setContentLength(0);
+        } catch (IllegalStateException e) {
+            log.debug("cannot send 503", e);
+        }
+    }
+
     /** @return true if the manager will be called when the asynchronous request ends */
     private boolean completeWhenAsyncEnds(Request request, Response response, RequestScope scope) {
         try {
             request.getAsyncContext().addListener(new AsyncListener() {
                 @Override
                 public void onComplete(AsyncEvent event) {
+                    if (scope.hasAsyncWriteFailed()) {
+                        return; // complete() could not write: answered 503 (or logged), changes kept for next time
+                    }
                     // A session created or first used on another thread was not seen by the scope.
                     if (request.getSessionInternal(false) instanceof ClusteredSession session) {
                         scope.accessed(session);
@@ -166,11 +225,7 @@ public final class SessionClusterValve extends ValveBase {
     }
 
     private void unavailable(Request request, Response response, String reason) {
-        long suppressed = unavailable.permit("503");
-        if (suppressed >= 0) {
-            log.warn(sm.getString("valve.unavailable", request.getMethod(), request.getRequestURI(), reason,
-                    Long.valueOf(suppressed)));
-        }
+        logUnavailable(request, reason);
         if (response.isCommitted()) {
             return;
         }
@@ -180,6 +235,14 @@ public final class SessionClusterValve extends ValveBase {
             response.sendError(HttpServletResponse.SC_SERVICE_UNAVAILABLE);
         } catch (IOException | IllegalStateException e) {
             log.debug("cannot send 503", e);
+        }
+    }
+
+    private void logUnavailable(Request request, String reason) {
+        long suppressed = unavailable.permit("503");
+        if (suppressed >= 0) {
+            log.warn(sm.getString("valve.unavailable", request.getMethod(), request.getRequestURI(), reason,
+                    Long.valueOf(suppressed)));
         }
     }
 

@@ -6,12 +6,15 @@ import jakarta.servlet.http.HttpServletResponse;
 import jakarta.servlet.http.HttpSession;
 
 import jakarta.servlet.AsyncContext;
+import jakarta.servlet.DispatcherType;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 /**
  * The application of the test nodes. {@code /s?op=...&name=...&value=...}; the body is the result, header
@@ -24,6 +27,11 @@ import java.util.List;
 final class TestServlet extends HttpServlet {
 
     private static final long serialVersionUID = 1L;
+    private static final ExecutorService POOL = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "test-app-pool");
+        t.setDaemon(true);
+        return t;
+    });
 
     @Override
     protected void service(HttpServletRequest req, HttpServletResponse resp) throws IOException {
@@ -47,6 +55,23 @@ final class TestServlet extends HttpServlet {
                 }
             });
             worker.start();
+            return;
+        }
+        if ("asyncDispatch".equals(op)) {
+            if (req.getDispatcherType() == DispatcherType.ASYNC) {
+                resp.setContentType("text/plain;charset=UTF-8");
+                resp.getWriter().write("dispatched");
+                return;
+            }
+            // Changed on a pool thread, then dispatched back to a container thread (which passes the valve again).
+            AsyncContext async = req.startAsync();
+            POOL.execute(() -> {
+                try {
+                    ((HttpServletRequest) async.getRequest()).getSession(true).setAttribute(name, value);
+                } finally {
+                    async.dispatch();
+                }
+            });
             return;
         }
         switch (op) {
