@@ -1,12 +1,10 @@
 package io.sessioncluster.tomcat;
 
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -17,27 +15,15 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class AsyncRequestIT {
 
-    private final RedisFixture redis = new RedisFixture();
-    private final List<AutoCloseable> closeables = new ArrayList<>();
-
-    @AfterEach
-    void stop() throws Exception {
-        for (AutoCloseable c : closeables) {
-            c.close();
-        }
-        redis.close();
-    }
-
-    private <T extends AutoCloseable> T keep(T closeable) {
-        closeables.add(0, closeable);
-        return closeable;
-    }
+    @RegisterExtension
+    final Cluster cluster = new Cluster();
+    private final RedisFixture redis = cluster.redis();
 
     @ParameterizedTest
     @ValueSource(strings = {"async", "asyncDispatch"})
     void changeOnAPoolThreadIsStoredBeforeTheClientHasTheResponse(String op) {
-        TestNode a = keep(TestNode.named("nodeA").settings(redis.settings()).start());
-        TestNode b = keep(TestNode.named("nodeB").settings(redis.settings()).start());
+        TestNode a = cluster.node("nodeA");
+        TestNode b = cluster.node("nodeB");
         String body = op.equals("async") ? "ok" : "dispatched";
 
         // A session created on the pool thread.
@@ -60,10 +46,9 @@ class AsyncRequestIT {
     @ParameterizedTest
     @ValueSource(strings = {"async", "asyncDispatch"})
     void redisLostBeforeTheAsyncRequestEndsGives503NotA200(String op) {
-        TcpProxy proxy = keep(new TcpProxy(redis.uri));
-        TestNode a = keep(TestNode.named("nodeA").settings(redis.settings("redisUri", proxy.uri(),
-                "redisTimeoutMillis", "500")).start());
-        TestNode b = keep(TestNode.named("nodeB").settings(redis.settings()).start());
+        TcpProxy proxy = cluster.keep(new TcpProxy(redis.uri));
+        TestNode a = cluster.nodeVia(proxy, "nodeA");
+        TestNode b = cluster.node("nodeB");
         Browser browser = new Browser();
         assertThat(browser.call(a, "set", "name", "user", "value", "alice").status()).isEqualTo(200);
         String id = browser.cookie();
@@ -87,10 +72,8 @@ class AsyncRequestIT {
 
         // Back up: the kept change is written with the session's next write.
         proxy.up();
-        Await.until(Duration.ofSeconds(15), () -> {
-            browser.cookie(id);
-            return browser.call(a, "set", "name", "seen", "value", "yes");
-        }, r -> r.status() == 200, "node A to write again");
+        Await.until(Duration.ofSeconds(15), () -> browser.callAs(id, a, "set", "name", "seen", "value", "yes"),
+                r -> r.status() == 200, "node A to write again");
         browser.cookie(id);
         assertThat(browser.call(b, "names").body()).isEqualTo("[cart, seen, user]");
         // The refused session never lingered on node A.

@@ -2,8 +2,8 @@ package io.sessioncluster.tomcat;
 
 import io.sessioncluster.core.SessionIds;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -11,7 +11,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 import java.net.URLClassLoader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -21,24 +20,13 @@ class BadInputIT {
 
     private static final String COUPON = "itx.Coupon";
 
-    private final RedisFixture redis = new RedisFixture();
-    private final List<TestNode> nodes = new ArrayList<>();
-
-    @AfterEach
-    void stop() {
-        nodes.forEach(TestNode::close);
-        redis.close();
-    }
-
-    private TestNode start(TestNode.Builder builder) {
-        TestNode node = builder.start();
-        nodes.add(node);
-        return node;
-    }
+    @RegisterExtension
+    final Cluster cluster = new Cluster();
+    private final RedisFixture redis = cluster.redis();
 
     @Test
     void malformedAndOversizedSessionIdsGetAFreshSession() {
-        TestNode a = start(TestNode.named("nodeA").settings(redis.settings()));
+        TestNode a = cluster.node("nodeA");
         String oversized = "A".repeat(SessionIds.MAX_LENGTH + 1);
         for (String bad : List.of(oversized, "abc.def.ghi", "AB..CD", "../../etc/passwd", "x".repeat(4000))) {
             Browser browser = new Browser();
@@ -59,8 +47,8 @@ class BadInputIT {
     @ParameterizedTest
     @ValueSource(strings = {"kryo", "java"})
     void garbageBytesInOneAttributeDropThatAttributeOnlyAndStayInTheStore(String codec) {
-        TestNode a = start(TestNode.named("nodeA").settings(redis.settings("codec", codec)));
-        TestNode b = start(TestNode.named("nodeB").settings(redis.settings("codec", codec)));
+        TestNode a = cluster.node("nodeA", "codec", codec);
+        TestNode b = cluster.node("nodeB", "codec", codec);
         Browser browser = new Browser();
         browser.call(a, "set", "name", "good", "value", "kept");
         browser.call(a, "set", "name", "bad", "value", "soon garbage");
@@ -79,41 +67,31 @@ class BadInputIT {
 
     @Test
     void recordWithCorruptMetadataIsTreatedAsMissing() {
-        TestNode a = start(TestNode.named("nodeA").settings(redis.settings()));
-        TestNode b = start(TestNode.named("nodeB").settings(redis.settings()));
+        TestNode a = cluster.node("nodeA");
+        TestNode b = cluster.node("nodeB");
         Browser browser = new Browser();
         browser.call(a, "set", "name", "user", "value", "alice");
         String id = browser.cookie();
-        redis.hset(redis.sessionKey(SessionIds.baseId(id)), "#v", "not a number".getBytes(StandardCharsets.US_ASCII));
+        corruptVersion(id);
 
-        Browser.Reply onB = browser.call(b, "get", "name", "user");
-        assertThat(onB.status()).isEqualTo(200);
-        assertThat(onB.body()).isEqualTo("no-session");
-        Browser.Reply fresh = browser.call(b, "set", "name", "user", "value", "bob");
-        assertThat(fresh.status()).isEqualTo(200);
-        assertThat(SessionIds.baseId(fresh.setCookie())).isNotEqualTo(SessionIds.baseId(id));
+        assertTreatedAsMissing(browser, b, id);
     }
 
     @Test
     void corruptVersionSeenByTheNonStickyVersionCheckIsTreatedAsMissing() {
-        TestNode a = start(TestNode.named("nodeA").settings(redis.settings("sticky", "false")));
+        TestNode a = cluster.node("nodeA", "sticky", "false");
         Browser browser = new Browser();
         browser.call(a, "set", "name", "user", "value", "alice");
         String id = browser.cookie();
         // A holds a local copy: the next request reads only the stored version, which cannot be parsed.
-        redis.hset(redis.sessionKey(SessionIds.baseId(id)), "#v", "not a number".getBytes(StandardCharsets.US_ASCII));
+        corruptVersion(id);
 
-        Browser.Reply again = browser.call(a, "get", "name", "user");
-        assertThat(again.status()).isEqualTo(200);
-        assertThat(again.body()).isEqualTo("no-session");
-        Browser.Reply fresh = browser.call(a, "set", "name", "user", "value", "bob");
-        assertThat(fresh.status()).isEqualTo(200);
-        assertThat(SessionIds.baseId(fresh.setCookie())).isNotEqualTo(SessionIds.baseId(id));
+        assertTreatedAsMissing(browser, a, id);
     }
 
     @Test
     void corruptRecordSeenByTheExpiryCheckIsTreatedAsMissing() {
-        TestNode a = start(TestNode.named("nodeA").settings(redis.settings()));
+        TestNode a = cluster.node("nodeA");
         Browser browser = new Browser();
         browser.call(a, "timeout", "value", "1");
         String id = browser.cookie();
@@ -127,7 +105,7 @@ class BadInputIT {
 
     @Test
     void attributeOfAClassOutsideTheAllowListIsRejectedAtSetAttribute() {
-        TestNode a = start(TestNode.named("nodeA").settings(redis.settings()));
+        TestNode a = cluster.node("nodeA");
         Browser browser = new Browser();
         browser.call(a, "set", "name", "user", "value", "alice");
         Browser.Reply reply = browser.call(a, "setUnlisted", "name", "evil", "value", "x");
@@ -148,9 +126,9 @@ class BadInputIT {
                 + "    @Override public String toString() { return \"Coupon[\" + code + \"]\"; }\n"
                 + "}\n";
         try (URLClassLoader withCoupon = ClassCompiler.compile(dir, COUPON, source, getClass().getClassLoader())) {
-            TestNode a = start(TestNode.named("nodeA").settings(redis.settings("allowedClasses", COUPON, "codec", codec))
+            TestNode a = cluster.start(cluster.builder("nodeA", "allowedClasses", COUPON, "codec", codec)
                     .parentLoader(withCoupon));
-            TestNode b = start(TestNode.named("nodeB").settings(redis.settings("allowedClasses", COUPON, "codec", codec)));
+            TestNode b = cluster.node("nodeB", "allowedClasses", COUPON, "codec", codec);
             Browser browser = new Browser();
             browser.call(a, "set", "name", "user", "value", "alice");
             assertThat(browser.call(a, "setClass", "name", "coupon", "class", COUPON, "value", "SAVE10").status())
@@ -173,13 +151,28 @@ class BadInputIT {
 
     @Test
     void attributeLargerThanTheLimitIsNotReplicatedAndTheRequestSucceeds() {
-        TestNode a = start(TestNode.named("nodeA").settings(redis.settings("maxAttributeBytes", "1024")));
-        TestNode b = start(TestNode.named("nodeB").settings(redis.settings("maxAttributeBytes", "1024")));
+        TestNode a = cluster.node("nodeA", "maxAttributeBytes", "1024");
+        TestNode b = cluster.node("nodeB", "maxAttributeBytes", "1024");
         Browser browser = new Browser();
         browser.call(a, "set", "name", "user", "value", "alice");
         Browser.Reply big = browser.call(a, "setBytes", "name", "blob", "value", "100000");
         assertThat(big.status()).isEqualTo(200);
         assertThat(browser.call(a, "bytes", "name", "blob").body()).isEqualTo("100000");
         assertThat(browser.call(b, "names").body()).isEqualTo("[user]");
+    }
+
+    /** Overwrites the stored version of the session {@code id} with something that is not a number. */
+    private void corruptVersion(String id) {
+        redis.hset(redis.sessionKey(SessionIds.baseId(id)), "#v", "not a number".getBytes(StandardCharsets.US_ASCII));
+    }
+
+    /** {@code node} answers as if session {@code id} did not exist, and a write there starts a new session. */
+    private static void assertTreatedAsMissing(Browser browser, TestNode node, String id) {
+        Browser.Reply read = browser.call(node, "get", "name", "user");
+        assertThat(read.status()).isEqualTo(200);
+        assertThat(read.body()).isEqualTo("no-session");
+        Browser.Reply fresh = browser.call(node, "set", "name", "user", "value", "bob");
+        assertThat(fresh.status()).isEqualTo(200);
+        assertThat(SessionIds.baseId(fresh.setCookie())).isNotEqualTo(SessionIds.baseId(id));
     }
 }

@@ -29,6 +29,12 @@ final class Browser {
         this.cookie = value;
     }
 
+    /** Sends {@code cookie} (a session id, or null) with the next request: {@link #call} as that session. */
+    Reply callAs(String cookie, TestNode node, String op, String... params) {
+        this.cookie = cookie;
+        return call(node, op, params);
+    }
+
     /** {@code op} with optional name and value pairs: {@code call(node, "set", "name", "a", "value", "1")}. */
     Reply call(TestNode node, String op, String... params) {
         StringBuilder query = new StringBuilder("op=").append(op);

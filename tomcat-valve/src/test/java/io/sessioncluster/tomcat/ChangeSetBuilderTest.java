@@ -53,11 +53,7 @@ class ChangeSetBuilderTest {
     @Test
     void anAttributeMutatedInPlaceIsWrittenAgainAfterItsWriteFailed() {
         List<String> cart = new ArrayList<>(List.of("apple"));
-        byte[] stored = CODEC.encode(cart);
-        ClusteredSession session = new ClusteredSession(new ClusteredSessionManager());
-        session.loadFrom(new SessionRecord("S1", 3, 1, 1, 60, Map.of("cart", stored)), Map.of("cart", cart),
-                Map.of("cart", Fingerprint.of(stored)));
-        session.assignDetachedId("S1");
+        ClusteredSession session = loadedWithCart(cart);
 
         cart.add("pear"); // mutated in place, no setAttribute
         PendingWrite first = builder.build(session, Set.of("cart"), 2);
@@ -77,11 +73,7 @@ class ChangeSetBuilderTest {
     @Test
     void aRequestThatChangesNothingBuildsNoWrite() {
         List<String> cart = new ArrayList<>(List.of("apple"));
-        byte[] stored = CODEC.encode(cart);
-        ClusteredSession session = new ClusteredSession(new ClusteredSessionManager());
-        session.loadFrom(new SessionRecord("S1", 3, 1, 1, 60, Map.of("cart", stored)), Map.of("cart", cart),
-                Map.of("cart", Fingerprint.of(stored)));
-        session.assignDetachedId("S1");
+        ClusteredSession session = loadedWithCart(cart);
         assertThat(builder.build(session, Set.of("cart"), 2)).isNull();
         assertThat(builder.build(session, Set.of(), 2)).isNull();
     }
@@ -89,11 +81,7 @@ class ChangeSetBuilderTest {
     @Test
     void aRequestThatReadNothingStillWritesWhatWasMarkedOrMutatedOutsideARequest() {
         List<String> cart = new ArrayList<>(List.of("apple"));
-        byte[] stored = CODEC.encode(cart);
-        ClusteredSession session = new ClusteredSession(new ClusteredSessionManager());
-        session.loadFrom(new SessionRecord("S1", 3, 1, 1, 60, Map.of("cart", stored)), Map.of("cart", cart),
-                Map.of("cart", Fingerprint.of(stored)));
-        session.assignDetachedId("S1");
+        ClusteredSession session = loadedWithCart(cart);
         assertThat(builder.build(session, Set.of(), 2)).isNull();
 
         // Read (and mutated) on a thread outside any request: the shortcut for "nothing happened" must not hide it.
@@ -109,5 +97,15 @@ class ChangeSetBuilderTest {
         assertThat(timeout).isNotNull();
         assertThat(timeout.changes().maxInactiveSeconds()).isEqualTo(120);
         assertThat(builder.build(session, Set.of(), 5)).isNull();
+    }
+
+    /** Session S1 (version 3) as loaded from the store, holding {@code cart} as its only attribute. */
+    private static ClusteredSession loadedWithCart(List<String> cart) {
+        byte[] stored = CODEC.encode(cart);
+        ClusteredSession session = new ClusteredSession(new ClusteredSessionManager());
+        session.loadFrom(new SessionRecord("S1", 3, 1, 1, 60, Map.of("cart", stored)), Map.of("cart", cart),
+                Map.of("cart", Fingerprint.of(stored)));
+        session.assignDetachedId("S1");
+        return session;
     }
 }

@@ -4,6 +4,7 @@ import io.sessioncluster.core.SessionIds;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -32,22 +33,19 @@ class ConcurrencyIT {
     private static final int REQUESTS_PER_THREAD = 10;
     private static final Duration LIMIT = Duration.ofSeconds(60);
 
-    private final RedisFixture redis = new RedisFixture();
-    private final List<TestNode> nodes = new ArrayList<>();
+    @RegisterExtension
+    final Cluster cluster = new Cluster();
+    private final RedisFixture redis = cluster.redis();
     private final ExecutorService pool = Executors.newFixedThreadPool(2 * THREADS_PER_NODE);
 
     @AfterEach
     void stop() throws InterruptedException {
         pool.shutdownNow();
         pool.awaitTermination(10, TimeUnit.SECONDS);
-        nodes.forEach(TestNode::close);
-        redis.close();
     }
 
     private TestNode node(String name, String writeMode) {
-        TestNode node = TestNode.named(name).settings(redis.settings("writeMode", writeMode, "sticky", "false")).start();
-        nodes.add(node);
-        return node;
+        return cluster.node(name, "writeMode", writeMode, "sticky", "false");
     }
 
     @ParameterizedTest

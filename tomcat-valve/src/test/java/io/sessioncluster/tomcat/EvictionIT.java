@@ -2,13 +2,11 @@ package io.sessioncluster.tomcat;
 
 import io.sessioncluster.core.SessionIds;
 
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -20,19 +18,11 @@ class EvictionIT {
 
     private static final Duration EVICTION_WAIT = Duration.ofSeconds(5);
 
-    private final RedisFixture redis = new RedisFixture();
-    private final List<TestNode> nodes = new ArrayList<>();
-
-    @AfterEach
-    void stop() {
-        nodes.forEach(TestNode::close);
-        redis.close();
-    }
+    @RegisterExtension
+    final Cluster cluster = new Cluster();
 
     private TestNode node(String name, String writeMode) {
-        TestNode node = TestNode.named(name).settings(redis.settings("sticky", "true", "writeMode", writeMode)).start();
-        nodes.add(node);
-        return node;
+        return cluster.node(name, "sticky", "true", "writeMode", writeMode);
     }
 
     @ParameterizedTest
@@ -85,10 +75,8 @@ class EvictionIT {
         assertThat(SessionIds.route(oldId)).isEqualTo("nodeA");
         assertThat(a.manager().localCopy(SessionIds.baseId(oldId))).isNotNull();
         // async: the create reaches the store through the write-behind queue
-        Await.until(Duration.ofSeconds(10), () -> {
-            browser.cookie(oldId);
-            return browser.call(b, "get", "name", "user");
-        }, r -> r.body().equals("alice"), "the session taken over by node B");
+        Await.until(Duration.ofSeconds(10), () -> browser.callAs(oldId, b, "get", "name", "user"),
+                r -> r.body().equals("alice"), "the session taken over by node B");
         assertThat(browser.cookie()).isEqualTo(SessionIds.baseId(oldId) + ".nodeB");
         return oldId;
     }
@@ -101,7 +89,6 @@ class EvictionIT {
         String base = SessionIds.baseId(oldId);
         Await.until(EVICTION_WAIT, () -> a.manager().localCopy(base) == null, gone -> gone,
                 "node A dropping its copy after node B's eviction");
-        browser.cookie(oldId);
-        return browser.call(a, "get", "name", "user");
+        return browser.callAs(oldId, a, "get", "name", "user");
     }
 }

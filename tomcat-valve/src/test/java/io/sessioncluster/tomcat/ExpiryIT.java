@@ -5,13 +5,12 @@ import io.sessioncluster.core.SessionIds;
 import jakarta.servlet.http.HttpSessionEvent;
 import jakarta.servlet.http.HttpSessionListener;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -23,20 +22,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** A session expires once in the whole cluster: sessionDestroyed fires on exactly one node. Over Redis. */
 class ExpiryIT {
 
-    private final RedisFixture redis = new RedisFixture();
-    private final List<TestNode> nodes = new ArrayList<>();
+    @RegisterExtension
+    final Cluster cluster = new Cluster();
+    private final RedisFixture redis = cluster.redis();
     private final DestroyCounter destroyed = new DestroyCounter();
 
-    @AfterEach
-    void stop() {
-        nodes.forEach(TestNode::close);
-        redis.close();
-    }
-
     private TestNode node(String name) {
-        TestNode node = TestNode.named(name).settings(redis.settings()).listener(destroyed.listenerFor(name)).start();
-        nodes.add(node);
-        return node;
+        return cluster.start(cluster.builder(name).listener(destroyed.listenerFor(name)));
     }
 
     @Test
@@ -46,19 +38,14 @@ class ExpiryIT {
         TestNode c = node("nodeC");
         Browser browser = new Browser();
         // Every node holds a copy: a session held everywhere is the hardest case for "exactly once".
-        browser.call(a, "timeout", "value", "2");
-        browser.call(a, "set", "name", "user", "value", "alice");
-        String base = SessionIds.baseId(browser.cookie());
+        String base = session(browser, a, "2", "alice");
         assertThat(browser.call(b, "get", "name", "user").body()).isEqualTo("alice");
         assertThat(browser.call(c, "get", "name", "user").body()).isEqualTo("alice");
         // A session nobody holds any more (its node stopped) is claimed by a survivor, also exactly once.
         Browser orphan = new Browser();
         TestNode d = node("nodeD");
-        orphan.call(d, "timeout", "value", "1");
-        orphan.call(d, "set", "name", "user", "value", "bob");
-        String orphanBase = SessionIds.baseId(orphan.cookie());
-        d.close();
-        nodes.remove(d);
+        String orphanBase = session(orphan, d, "1", "bob");
+        cluster.stop(d);
 
         Await.until(Duration.ofSeconds(20), () -> destroyed.destroyedOf(base), l -> !l.isEmpty(), "sessionDestroyed of the held session");
         Await.until(Duration.ofSeconds(20), () -> destroyed.destroyedOf(orphanBase), l -> !l.isEmpty(), "sessionDestroyed of the orphan");
@@ -79,9 +66,7 @@ class ExpiryIT {
         TestNode a = node("nodeA");
         TestNode b = node("nodeB");
         Browser browser = new Browser();
-        browser.call(a, "timeout", "value", "2");
-        browser.call(a, "set", "name", "user", "value", "alice");
-        String base = SessionIds.baseId(browser.cookie());
+        String base = session(browser, a, "2", "alice");
         assertThat(browser.call(b, "get", "name", "user").body()).isEqualTo("alice");
         // Keep using it on B only (read-only requests: touches), for longer than its timeout; A stays idle.
         long end = System.nanoTime() + Duration.ofSeconds(4).toNanos();
@@ -120,12 +105,9 @@ class ExpiryIT {
         };
         TestNode a = node("nodeA");
         Browser browser = new Browser();
-        browser.call(a, "timeout", "value", "1");
-        browser.call(a, "set", "name", "user", "value", "alice");
-        a.close(); // nobody holds a copy: the next request finds the expired record and claims it itself
-        nodes.remove(a);
-        TestNode b = TestNode.named("nodeB").settings(redis.settings()).listener(probe).start();
-        nodes.add(b);
+        session(browser, a, "1", "alice");
+        cluster.stop(a); // nobody holds a copy: the next request finds the expired record and claims it itself
+        TestNode b = cluster.start(cluster.builder("nodeB").listener(probe));
         nodeB.set(b);
         // Past its timeout, before the orphan sweep (2 s later) would claim it in the background.
         Await.sleep(Duration.ofMillis(1_300));
@@ -134,5 +116,12 @@ class ExpiryIT {
         assertThat(reply.status()).isEqualTo(200);
         assertThat(reply.body()).isEqualTo("no-session");
         assertThat(otherLoad.get()).isEqualTo("null"); // it ran, and the other load finished: gone, not blocked
+    }
+
+    /** Creates a session on {@code node} with the given timeout and user attribute; returns its base id. */
+    private static String session(Browser browser, TestNode node, String timeoutSeconds, String user) {
+        browser.call(node, "timeout", "value", timeoutSeconds);
+        browser.call(node, "set", "name", "user", "value", user);
+        return SessionIds.baseId(browser.cookie());
     }
 }

@@ -2,40 +2,26 @@ package io.sessioncluster.tomcat;
 
 import io.sessioncluster.core.SessionIds;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Sessions replicate between nodes over Redis: set and read, in-place mutation, sticky and non-sticky, both write modes. */
 class ReplicationIT {
 
-    private final RedisFixture redis = new RedisFixture();
-    private final List<TestNode> nodes = new ArrayList<>();
-
-    @AfterEach
-    void stop() {
-        nodes.forEach(TestNode::close);
-        redis.close();
-    }
-
-    private TestNode node(String name, String... settings) {
-        TestNode node = TestNode.named(name).settings(redis.settings(settings)).start();
-        nodes.add(node);
-        return node;
-    }
+    @RegisterExtension
+    final Cluster cluster = new Cluster();
 
     @ParameterizedTest
     @ValueSource(strings = {"sync", "async"})
     void attributeSetOnOneNodeIsReadOnAnother(String writeMode) {
-        TestNode a = node("nodeA", "writeMode", writeMode, "sticky", "false");
-        TestNode b = node("nodeB", "writeMode", writeMode, "sticky", "false");
+        TestNode a = cluster.node("nodeA", "writeMode", writeMode, "sticky", "false");
+        TestNode b = cluster.node("nodeB", "writeMode", writeMode, "sticky", "false");
         Browser browser = new Browser();
 
         assertThat(browser.call(a, "set", "name", "user", "value", "alice").status()).isEqualTo(200);
@@ -43,7 +29,7 @@ class ReplicationIT {
         assertThat(id).endsWith(".nodeA");
 
         // Async writes land behind the response: poll, bounded.
-        Browser.Reply onB = Await.until(Duration.ofSeconds(10), () -> sendAs(browser, id, b, "get", "name", "user"),
+        Browser.Reply onB = Await.until(Duration.ofSeconds(10), () -> browser.callAs(id, b, "get", "name", "user"),
                 r -> r.body().equals("alice"), "the attribute on node B");
         assertThat(onB.status()).isEqualTo(200);
         assertThat(onB.setCookie()).isEqualTo(SessionIds.baseId(id) + ".nodeB");
@@ -52,8 +38,8 @@ class ReplicationIT {
     @ParameterizedTest
     @ValueSource(strings = {"sync", "async"})
     void attributeMutatedInPlaceIsReplicated(String writeMode) {
-        TestNode a = node("nodeA", "writeMode", writeMode, "sticky", "false");
-        TestNode b = node("nodeB", "writeMode", writeMode, "sticky", "false");
+        TestNode a = cluster.node("nodeA", "writeMode", writeMode, "sticky", "false");
+        TestNode b = cluster.node("nodeB", "writeMode", writeMode, "sticky", "false");
         Browser browser = new Browser();
 
         assertThat(browser.call(a, "append", "name", "cart", "value", "apple").body()).isEqualTo("[apple]");
@@ -61,14 +47,14 @@ class ReplicationIT {
         // The second item only mutates the list: no setAttribute.
         assertThat(browser.call(a, "append", "name", "cart", "value", "pear").body()).isEqualTo("[apple, pear]");
 
-        Await.until(Duration.ofSeconds(10), () -> sendAs(browser, id, b, "get", "name", "cart"),
+        Await.until(Duration.ofSeconds(10), () -> browser.callAs(id, b, "get", "name", "cart"),
                 r -> r.body().equals("[apple, pear]"), "the mutated list on node B");
     }
 
     @Test
     void stickySessionServesFromTheLocalCopyAndFailsOverWithAllAttributes() {
-        TestNode a = node("nodeA");
-        TestNode b = node("nodeB");
+        TestNode a = cluster.node("nodeA");
+        TestNode b = cluster.node("nodeB");
         Browser browser = new Browser();
         browser.call(a, "set", "name", "one", "value", "1");
         browser.call(a, "set", "name", "two", "value", "2");
@@ -78,8 +64,7 @@ class ReplicationIT {
         assertThat(browser.call(a, "get", "name", "one").body()).isEqualTo("1");
 
         // The balancer sends the session to B (A died): all attributes, and the id moves to B's route.
-        a.close();
-        nodes.remove(a);
+        cluster.stop(a);
         Browser.Reply reply = browser.call(b, "names");
         assertThat(reply.status()).isEqualTo(200);
         assertThat(reply.body()).isEqualTo("[list, one, two]");
@@ -95,8 +80,8 @@ class ReplicationIT {
 
     @Test
     void asynchronousRequestIsWrittenWhenItCompletes() {
-        TestNode a = node("nodeA");
-        TestNode b = node("nodeB");
+        TestNode a = cluster.node("nodeA");
+        TestNode b = cluster.node("nodeB");
         Browser browser = new Browser();
         Browser.Reply reply = browser.call(a, "async", "name", "user", "value", "carol");
         assertThat(reply.status()).isEqualTo(200);
@@ -109,8 +94,8 @@ class ReplicationIT {
 
     @Test
     void writeThatSkipsAVersionMarksTheLocalCopyStaleAndTheNextRequestReloads() {
-        TestNode a = node("nodeA");
-        TestNode b = node("nodeB");
+        TestNode a = cluster.node("nodeA");
+        TestNode b = cluster.node("nodeB");
         Browser browser = new Browser();
         browser.call(a, "set", "name", "x", "value", "1");
         String onA = browser.cookie();
@@ -125,10 +110,8 @@ class ReplicationIT {
 
     @Test
     void nonStickyAlternatesNodesOnEveryRequestAndSeesEveryChange() {
-        TestNode a = TestNode.named("nodeA").noRoute().settings(redis.settings("sticky", "false")).start();
-        nodes.add(a);
-        TestNode b = TestNode.named("nodeB").noRoute().settings(redis.settings("sticky", "false")).start();
-        nodes.add(b);
+        TestNode a = cluster.start(cluster.builder("nodeA", "sticky", "false").noRoute());
+        TestNode b = cluster.start(cluster.builder("nodeB", "sticky", "false").noRoute());
         Browser browser = new Browser();
         TestNode[] ring = {a, b};
         StringBuilder expected = new StringBuilder();
@@ -141,10 +124,5 @@ class ReplicationIT {
             assertThat(browser.call(ring[(i + 1) % 2], "get", "name", "last").body()).isEqualTo("v" + i);
         }
         assertThat(browser.cookie()).doesNotContain(".");
-    }
-
-    private static Browser.Reply sendAs(Browser browser, String cookie, TestNode node, String op, String... params) {
-        browser.cookie(cookie);
-        return browser.call(node, op, params);
     }
 }

@@ -1,12 +1,10 @@
 package io.sessioncluster.tomcat;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.ServerSocket;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -16,28 +14,15 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class StoreOutageIT {
 
-    private final RedisFixture redis = new RedisFixture();
-    private final List<AutoCloseable> closeables = new ArrayList<>();
-
-    @AfterEach
-    void stop() throws Exception {
-        for (AutoCloseable c : closeables) {
-            c.close();
-        }
-        redis.close();
-    }
-
-    private <T extends AutoCloseable> T keep(T closeable) {
-        closeables.add(0, closeable);
-        return closeable;
-    }
+    @RegisterExtension
+    final Cluster cluster = new Cluster();
+    private final RedisFixture redis = cluster.redis();
 
     @Test
     void nodeStartsWhileRedisIsDownAndAnswers503UntilItIsBack() {
-        TcpProxy proxy = keep(new TcpProxy(redis.uri));
+        TcpProxy proxy = cluster.keep(new TcpProxy(redis.uri));
         proxy.down();
-        TestNode a = keep(TestNode.named("nodeA").settings(redis.settings("redisUri", proxy.uri(),
-                "redisTimeoutMillis", "500")).start());
+        TestNode a = cluster.nodeVia(proxy, "nodeA");
         assertThat(a.isAvailable()).isTrue();
 
         Browser browser = new Browser();
@@ -57,10 +42,9 @@ class StoreOutageIT {
 
     @Test
     void redisLostMidSessionGives503AndLosesNothingAcknowledged() {
-        TcpProxy proxy = keep(new TcpProxy(redis.uri));
-        TestNode a = keep(TestNode.named("nodeA").settings(redis.settings("redisUri", proxy.uri(),
-                "redisTimeoutMillis", "500")).start());
-        TestNode b = keep(TestNode.named("nodeB").settings(redis.settings()).start());
+        TcpProxy proxy = cluster.keep(new TcpProxy(redis.uri));
+        TestNode a = cluster.nodeVia(proxy, "nodeA");
+        TestNode b = cluster.node("nodeB");
         Browser browser = new Browser();
         assertThat(browser.call(a, "set", "name", "user", "value", "alice").status()).isEqualTo(200);
         String id = browser.cookie();
@@ -75,10 +59,8 @@ class StoreOutageIT {
         assertThat(other.call(a, "get", "name", "user").status()).isEqualTo(503);
 
         proxy.up();
-        Await.until(Duration.ofSeconds(15), () -> {
-            browser.cookie(id);
-            return browser.call(a, "set", "name", "cart", "value", "3 items");
-        }, r -> r.status() == 200, "node A to write again");
+        Await.until(Duration.ofSeconds(15), () -> browser.callAs(id, a, "set", "name", "cart", "value", "3 items"),
+                r -> r.status() == 200, "node A to write again");
         // What the client saw acknowledged is there, and so is the retried change.
         browser.cookie(id);
         assertThat(browser.call(b, "names").body()).isEqualTo("[cart, user]");
@@ -86,9 +68,8 @@ class StoreOutageIT {
 
     @Test
     void changeIdAndInvalidateDuringAnOutageAnswer503() {
-        TcpProxy proxy = keep(new TcpProxy(redis.uri));
-        TestNode a = keep(TestNode.named("nodeA").settings(redis.settings("redisUri", proxy.uri(),
-                "redisTimeoutMillis", "500")).start());
+        TcpProxy proxy = cluster.keep(new TcpProxy(redis.uri));
+        TestNode a = cluster.nodeVia(proxy, "nodeA");
         Browser browser = new Browser();
         assertThat(browser.call(a, "set", "name", "user", "value", "alice").status()).isEqualTo(200);
         String id = browser.cookie();
@@ -114,8 +95,7 @@ class StoreOutageIT {
         try (ServerSocket probe = new ServerSocket(0)) {
             port = probe.getLocalPort();
         }
-        TestNode a = keep(TestNode.named("nodeA").settings(redis.settings("redisUri", "redis://127.0.0.1:" + port,
-                "redisTimeoutMillis", "500")).start());
+        TestNode a = cluster.node("nodeA", "redisUri", "redis://127.0.0.1:" + port, "redisTimeoutMillis", "500");
         assertThat(a.isAvailable()).isTrue();
         Browser browser = new Browser();
         for (int i = 0; i < 3; i++) {

@@ -362,9 +362,10 @@ final class RedisSessionStore implements SessionStore {
             return null;
         }
         long remaining = TimeUnit.NANOSECONDS.toMillis(call.remainingNanos());
-        // Never 0 (WAIT 0 waits forever), and a little under our own deadline so that Redis's answer (fewer
-        // acknowledgements) arrives before the client gives up on it.
-        long waitMillis = Math.max(1, remaining - remaining / 10);
+        // Never 0 (WAIT 0 waits forever), and well under our own deadline so that Redis's answer (fewer
+        // acknowledgements) arrives before the client gives up on it, even on a busy machine: a reply that misses
+        // the deadline would leave the connection's next command queued behind it.
+        long waitMillis = Math.max(1, remaining - Math.max(remaining / 4, 200));
         return redis.waitForReplication(waitReplicas, waitMillis).toCompletableFuture();
     }
 
