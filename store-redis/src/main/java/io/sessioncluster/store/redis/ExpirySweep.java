@@ -47,24 +47,26 @@ final class ExpirySweep {
             replies.add(store.claim(redis, id, nowMillis));
         }
         List<SessionRecord> claimed = new ArrayList<>();
-        boolean unavailableLogged = false;
+        StoreException unavailable = null;
+        String unavailableId = null;
         for (int i = 0; i < ids.size(); i++) {
             String id = ids.get(i);
             ExpiryClaim claim;
             try {
                 claim = RedisSessionStore.decodeClaim(id, call.await(replies.get(i)));
             } catch (StoreException e) {
-                if (claimed.isEmpty() && isUnavailable(e)) {
-                    throw e; // nothing taken yet: the caller may simply retry later
+                if (isUnavailable(e)) {
+                    // Keep going: a later reply may already hold a session its script claimed and deleted (on
+                    // Redis Cluster other nodes answer while this one does not), which only this pass can return.
+                    if (unavailable == null) {
+                        unavailable = e;
+                        unavailableId = id;
+                    }
+                    continue;
                 }
-                if (!isUnavailable(e) || !unavailableLogged) {
-                    LOG.log(Level.WARNING, "expiry sweep skipped session {0}: {1}", SessionIds.redact(id), e.getMessage());
-                    unavailableLogged |= isUnavailable(e);
-                }
-                if (!isUnavailable(e)) {
-                    // A corrupt record would come back on every pass: drop it from the index; its TTL frees it.
-                    indexUpdates.add(store.unscore(redis, HashLayout.ascii(id)));
-                }
+                LOG.log(Level.WARNING, "expiry sweep skipped session {0}: {1}", SessionIds.redact(id), e.getMessage());
+                // A corrupt record would come back on every pass: drop it from the index; its TTL frees it.
+                indexUpdates.add(store.unscore(redis, HashLayout.ascii(id)));
                 continue;
             }
             if (claim instanceof ExpiryClaim.Claimed c) {
@@ -78,6 +80,13 @@ final class ExpirySweep {
             }
         }
         RedisSessionStore.awaitIndex(call, indexUpdates);
+        if (unavailable != null) {
+            if (claimed.isEmpty()) {
+                throw unavailable; // nothing taken: the caller may simply retry later
+            }
+            LOG.log(Level.WARNING, "expiry sweep skipped session {0} and perhaps others: {1}",
+                    SessionIds.redact(unavailableId), unavailable.getMessage());
+        }
         return claimed;
     }
 

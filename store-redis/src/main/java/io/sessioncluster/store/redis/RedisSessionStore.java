@@ -27,6 +27,7 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A {@link SessionStore} on Redis (standalone, Sentinel or Cluster) through one Lettuce connection.
@@ -147,10 +148,16 @@ final class RedisSessionStore implements SessionStore {
         });
         changes.removedAttributes().forEach(name -> args.add(HashLayout.attributeField(name)));
         return execute("write", id, (call, redis) -> {
-            CompletableFuture<Long> script = Scripts.WRITE.run(redis, layout.sessionKey(id), args.toArray(byte[][]::new));
+            AtomicBoolean resent = new AtomicBoolean();
+            CompletableFuture<Long> script = Scripts.WRITE.run(redis, layout.sessionKey(id), resent, args.toArray(byte[][]::new));
             List<CompletableFuture<Long>> index = indexAfterWrite(redis, changes);
             CompletableFuture<Long> acks = replicate(call, redis);
             long result = call.await(script);
+            if (acks != null && resent.get()) {
+                // NOSCRIPT (after a restart or failover): the script ran as EVAL after the pipelined WAIT, which
+                // therefore did not cover it. Wait again, now behind the script's writes.
+                acks = replicate(call, redis);
+            }
             awaitIndex(call, index);
             awaitReplicated(call, acks);
             if (result == Scripts.WRITE_MISSING) {

@@ -1,6 +1,11 @@
 package io.sessioncluster.store.redis;
 
 import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.output.StatusOutput;
+import io.lettuce.core.protocol.CommandArgs;
+import io.lettuce.core.protocol.CommandType;
+import io.sessioncluster.core.SessionRecord;
 import io.sessioncluster.core.ChangeSet;
 import io.sessioncluster.core.store.SessionStore;
 import io.sessioncluster.testkit.SessionStoreContract;
@@ -92,6 +97,54 @@ class RedisClusterIT extends SessionStoreContract {
             }
         }
         assertThat(nodesWithSessions).hasSize(3);
+    }
+
+    @Test
+    void aSweepReturnsWhatOtherNodesClaimedWhileOneNodeDoesNotAnswer() {
+        String prefix = RedisTestServer.randomPrefix("clustersweep");
+        long expired = System.currentTimeMillis() - 300_000;
+        int pausedNode = -1;
+        try (SessionStore sweeper = RedisTestServer.open(prefix, Map.of("redisUri", NODES.get(0).uri(),
+                "redisCluster", "true", "redisTimeoutMillis", "1000"))) {
+            // X is first in the index (expired earlier); Y lives on another master.
+            sweeper.write(new ChangeSet("SWEEPX", true, expired, expired, 60, Map.of("a", bytes("x")), Set.of()));
+            pausedNode = nodeHolding(prefix, "SWEEPX");
+            String y = null;
+            for (int i = 0; y == null; i++) {
+                String candidate = "SWEEPY" + i;
+                sweeper.write(new ChangeSet(candidate, true, expired + 1000, expired + 1000, 60, Map.of("a", bytes("y")), Set.of()));
+                if (nodeHolding(prefix, candidate) != pausedNode) {
+                    y = candidate;
+                } else {
+                    sweeper.delete(candidate);
+                }
+            }
+            // X's node stops answering scripts (CLIENT PAUSE WRITE: reads such as the index query still work).
+            RAW.get(pausedNode).connection().async().dispatch(CommandType.CLIENT, new StatusOutput<>(ByteArrayCodec.INSTANCE),
+                    new CommandArgs<>(ByteArrayCodec.INSTANCE).add("PAUSE").add(3000).add("WRITE"));
+            RedisProcess.sleep(100);
+
+            List<SessionRecord> claimed = sweeper.claimExpired(System.currentTimeMillis(), 10);
+
+            // Y was claimed, so deleted from Redis: this pass is the only one that can ever return it.
+            assertThat(claimed).extracting(SessionRecord::id).containsExactly(y);
+            assertThat(sweeper.load(y)).isEmpty();
+        } finally {
+            if (pausedNode >= 0) {
+                RAW.get(pausedNode).connection().async().dispatch(CommandType.CLIENT, new StatusOutput<>(ByteArrayCodec.INSTANCE),
+                        new CommandArgs<>(ByteArrayCodec.INSTANCE).add("UNPAUSE"));
+            }
+            RAW.forEach(raw -> raw.deleteKeys(prefix));
+        }
+    }
+
+    private static int nodeHolding(String prefix, String id) {
+        for (int n = 0; n < RAW.size(); n++) {
+            if (!RAW.get(n).sync().keys(prefix + "s:" + id).isEmpty()) { // KEYS: local keys only, no MOVED
+                return n;
+            }
+        }
+        throw new AssertionError("no node holds " + id);
     }
 
     private static String envOr(String name, String fallback) {
