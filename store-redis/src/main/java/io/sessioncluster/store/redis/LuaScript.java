@@ -10,7 +10,6 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A Lua script run with {@code EVALSHA}, falling back to {@code EVAL} (which also caches it in Redis) when the
@@ -34,22 +33,11 @@ final class LuaScript {
     }
 
     <T> CompletableFuture<T> run(RedisClusterAsyncCommands<byte[], byte[]> redis, byte[] key, byte[]... args) {
-        return run(redis, key, new AtomicBoolean(), args);
-    }
-
-    /**
-     * Like {@link #run(RedisClusterAsyncCommands, byte[], byte[]...)}, and sets {@code resent} before falling back
-     * to {@code EVAL}. The script then runs after every command pipelined behind the {@code EVALSHA} (an index
-     * update, a {@code WAIT}), not before them: a caller that relies on that order must check the flag.
-     */
-    <T> CompletableFuture<T> run(RedisClusterAsyncCommands<byte[], byte[]> redis, byte[] key, AtomicBoolean resent,
-                                 byte[]... args) {
         byte[][] keys = {key};
         CompletableFuture<T> first = redis.<T>evalsha(sha, output, keys, args).toCompletableFuture();
         return first.exceptionallyCompose(failure -> {
             Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
             if (cause instanceof RedisNoScriptException) {
-                resent.set(true);
                 return redis.<T>eval(source, output, keys, args).toCompletableFuture();
             }
             return CompletableFuture.failedFuture(cause);

@@ -27,7 +27,6 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A {@link SessionStore} on Redis (standalone, Sentinel or Cluster) through one Lettuce connection.
@@ -79,8 +78,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *
  * <h2>Replication</h2>
  * With {@code redisWaitReplicas = n > 0}, {@code write}, {@code changeId} and {@code delete} send {@code WAIT n t}
- * pipelined after their last write command on the same connection (no extra client round trip; the cost is the
- * time the server waits for the replicas' acknowledgements). {@code t} is a little under what is left of the
+ * after their last write command on the same connection: pipelined for {@code changeId} and {@code delete}, and
+ * for {@code write} once its script answered, so that a script re-sent as {@code EVAL} after {@code NOSCRIPT} is
+ * covered too (one more client round trip, small next to the replicas' own). {@code t} is well under what is left of the
  * operation's {@code redisTimeoutMillis} and never 0 (which would wait forever). Fewer than {@code n}
  * acknowledgements fail the operation with {@link StoreUnavailableException}: the change is applied on the master
  * but may be lost on a failover, so it is not acknowledged to the caller. While Redis blocks a {@code WAIT}, it
@@ -148,16 +148,13 @@ final class RedisSessionStore implements SessionStore {
         });
         changes.removedAttributes().forEach(name -> args.add(HashLayout.attributeField(name)));
         return execute("write", id, (call, redis) -> {
-            AtomicBoolean resent = new AtomicBoolean();
-            CompletableFuture<Long> script = Scripts.WRITE.run(redis, layout.sessionKey(id), resent, args.toArray(byte[][]::new));
+            CompletableFuture<Long> script = Scripts.WRITE.run(redis, layout.sessionKey(id), args.toArray(byte[][]::new));
             List<CompletableFuture<Long>> index = indexAfterWrite(redis, changes);
-            CompletableFuture<Long> acks = replicate(call, redis);
             long result = call.await(script);
-            if (acks != null && resent.get()) {
-                // NOSCRIPT (after a restart or failover): the script ran as EVAL after the pipelined WAIT, which
-                // therefore did not cover it. Wait again, now behind the script's writes.
-                acks = replicate(call, redis);
-            }
+            // WAIT goes out only once the script answered, not pipelined behind it: after a restart or a failover
+            // the script cache is empty, the script is re-sent as EVAL (see LuaScript), and a WAIT sent earlier
+            // would neither cover it nor leave it time to run before our deadline.
+            CompletableFuture<Long> acks = replicate(call, redis);
             awaitIndex(call, index);
             awaitReplicated(call, acks);
             if (result == Scripts.WRITE_MISSING) {

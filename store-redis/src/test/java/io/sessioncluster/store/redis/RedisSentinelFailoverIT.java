@@ -8,15 +8,13 @@ import io.sessioncluster.core.SessionRecord;
 import io.sessioncluster.core.WriteResult;
 import io.sessioncluster.core.store.SessionStore;
 import io.sessioncluster.core.store.StoreUnavailableException;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Timeout;
 
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -27,7 +25,6 @@ import static io.sessioncluster.store.redis.RedisTestServer.bytes;
 import static io.sessioncluster.store.redis.RedisTestServer.text;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A real Sentinel failover: a master, one replica and one Sentinel (quorum 1) of our own; the master is killed,
@@ -42,38 +39,24 @@ class RedisSentinelFailoverIT {
     private static final int TIMEOUT_MILLIS = 1000;
     private static final int SESSIONS = 50;
 
-    private final List<AutoCloseable> resources = new ArrayList<>();
+    @RegisterExtension
+    final OwnedResources resources = new OwnedResources();
 
-    @BeforeEach
-    void redisServerIsThere() {
-        assertTrue(RedisProcess.available(), "these tests start their own redis-server; install it or set REDIS_SERVER_BIN (now: " + RedisProcess.SERVER_BIN + ")");
-    }
 
-    @AfterEach
-    void closeAll() throws Exception {
-        // Reverse order: stores before the servers they use.
-        for (int i = resources.size() - 1; i >= 0; i--) {
-            resources.get(i).close();
-        }
-    }
 
-    private <T extends AutoCloseable> T keep(T resource) {
-        resources.add(resource);
-        return resource;
-    }
 
     @Test
     void acknowledgedWritesSurviveAFailoverAndTheStoreFollowsTheNewMaster() {
-        RedisProcess master = keep(RedisProcess.launch());
-        RedisProcess replica = keep(RedisProcess.launch("--replicaof", "127.0.0.1", Integer.toString(master.port())));
+        RedisProcess master = resources.keep(RedisProcess.launch());
+        RedisProcess replica = resources.keep(RedisProcess.launch("--replicaof", "127.0.0.1", Integer.toString(master.port())));
         awaitReplicas(master, 1);
-        RedisProcess sentinel = keep(RedisProcess.launchSentinel("sentinel monitor " + MASTER + " 127.0.0.1 " + master.port() + " 1\n"
+        RedisProcess sentinel = resources.keep(RedisProcess.launchSentinel("sentinel monitor " + MASTER + " 127.0.0.1 " + master.port() + " 1\n"
                 + "sentinel down-after-milliseconds " + MASTER + " 1000\n"
                 + "sentinel failover-timeout " + MASTER + " 3000\n"));
         awaitSentinel(sentinel, "knows the replica", s -> s.sync().replicas(MASTER).stream()
                 .anyMatch(r -> String.valueOf(replica.port()).equals(r.get("port")) && !r.get("flags").contains("down") && !r.get("flags").contains("disconnected")));
 
-        SessionStore store = keep(open(sentinel, 1));
+        SessionStore store = resources.keep(open(sentinel, 1));
         long now = System.currentTimeMillis();
         for (int i = 0; i < SESSIONS; i++) {
             WriteResult result = store.write(session("S" + i, now, "v" + i));
@@ -121,7 +104,7 @@ class RedisSentinelFailoverIT {
         try (SessionStore unacknowledged = open(sentinel, 0)) {
             assertThat(unacknowledged.write(session("NEW0", now, "y")).status()).isEqualTo(WriteResult.Status.WRITTEN);
         }
-        keep(RedisProcess.launch("--replicaof", "127.0.0.1", Integer.toString(replica.port())));
+        resources.keep(RedisProcess.launch("--replicaof", "127.0.0.1", Integer.toString(replica.port())));
         awaitReplicas(replica, 1);
         assertThat(store.write(session("NEW2", now, "z")).status()).isEqualTo(WriteResult.Status.WRITTEN);
         assertThat(store.load("NEW2")).isPresent();
@@ -131,10 +114,10 @@ class RedisSentinelFailoverIT {
 
     @Test
     void writeFailsAsUnavailableWhenTheReplicaDoesNotAcknowledge() {
-        RedisProcess master = keep(RedisProcess.launch());
-        RedisProcess replica = keep(RedisProcess.launch("--replicaof", "127.0.0.1", Integer.toString(master.port())));
+        RedisProcess master = resources.keep(RedisProcess.launch());
+        RedisProcess replica = resources.keep(RedisProcess.launch("--replicaof", "127.0.0.1", Integer.toString(master.port())));
         awaitReplicas(master, 1);
-        SessionStore store = keep(RedisTestServer.open(RedisTestServer.randomPrefix("wait"), Map.of(
+        SessionStore store = resources.keep(RedisTestServer.open(RedisTestServer.randomPrefix("wait"), Map.of(
                 "redisUri", master.uri(), "redisTimeoutMillis", Integer.toString(TIMEOUT_MILLIS), "redisWaitReplicas", "1")));
         long now = System.currentTimeMillis();
         assertThat(store.write(session("A", now, "1")).status()).isEqualTo(WriteResult.Status.WRITTEN);

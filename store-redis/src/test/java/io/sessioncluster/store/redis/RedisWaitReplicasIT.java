@@ -8,14 +8,11 @@ import io.sessioncluster.core.ChangeSet;
 import io.sessioncluster.core.WriteResult;
 import io.sessioncluster.core.store.SessionStore;
 import io.sessioncluster.core.store.StoreUnavailableException;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Timeout;
 
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -24,7 +21,6 @@ import java.util.regex.Pattern;
 import static io.sessioncluster.store.redis.RedisTestServer.bytes;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * {@code redisWaitReplicas} where the script cache is empty (after a restart or a failover): the write script
@@ -35,34 +31,21 @@ class RedisWaitReplicasIT {
 
     private static final int TIMEOUT_MILLIS = 2000;
 
-    private final List<AutoCloseable> resources = new ArrayList<>();
+    @RegisterExtension
+    final OwnedResources resources = new OwnedResources();
 
-    @BeforeEach
-    void redisServerIsThere() {
-        assertTrue(RedisProcess.available(), "these tests start their own redis-server; install it or set REDIS_SERVER_BIN (now: " + RedisProcess.SERVER_BIN + ")");
-    }
 
-    @AfterEach
-    void closeAll() throws Exception {
-        for (int i = resources.size() - 1; i >= 0; i--) {
-            resources.get(i).close();
-        }
-    }
 
-    private <T extends AutoCloseable> T keep(T resource) {
-        resources.add(resource);
-        return resource;
-    }
 
     @Test
     void aWriteResentAsEvalIsStillCoveredByWait() {
-        RedisProcess master = keep(RedisProcess.launch("--enable-debug-command", "yes"));
-        RedisProcess replica = keep(RedisProcess.launch("--replicaof", "127.0.0.1", Integer.toString(master.port()),
+        RedisProcess master = resources.keep(RedisProcess.launch("--enable-debug-command", "yes"));
+        RedisProcess replica = resources.keep(RedisProcess.launch("--replicaof", "127.0.0.1", Integer.toString(master.port()),
                 "--enable-debug-command", "yes"));
-        RedisTestServer.Raw rawMaster = keep(RedisTestServer.raw(master.uri()));
-        RedisTestServer.Raw rawReplica = keep(RedisTestServer.raw(replica.uri()));
+        RedisTestServer.Raw rawMaster = resources.keep(RedisTestServer.raw(master.uri()));
+        RedisTestServer.Raw rawReplica = resources.keep(RedisTestServer.raw(replica.uri()));
         awaitOnlineReplica(rawMaster);
-        SessionStore store = keep(RedisTestServer.open(RedisTestServer.randomPrefix("waitnoscript"), Map.of(
+        SessionStore store = resources.keep(RedisTestServer.open(RedisTestServer.randomPrefix("waitnoscript"), Map.of(
                 "redisUri", master.uri(), "redisTimeoutMillis", Integer.toString(TIMEOUT_MILLIS), "redisWaitReplicas", "1")));
         long now = System.currentTimeMillis();
         assertThat(store.write(new ChangeSet("A", true, now, now, 600, Map.of("a", bytes("1")), Set.of())).status())
