@@ -1,6 +1,5 @@
 package io.sessioncluster.core;
 
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -50,11 +49,7 @@ public record ChangeSet(
 
     /** Encoded bytes this change set carries, for metrics. */
     public long attributeBytes() {
-        long total = 0;
-        for (byte[] value : setAttributes.values()) {
-            total += value.length;
-        }
-        return total;
+        return EncodedAttributes.totalBytes(setAttributes);
     }
 
     @Override
@@ -64,16 +59,10 @@ public record ChangeSet(
         }
         if (created != other.created || creationTime != other.creationTime || lastAccessedTime != other.lastAccessedTime
                 || maxInactiveSeconds != other.maxInactiveSeconds || !id.equals(other.id)
-                || !removedAttributes.equals(other.removedAttributes)
-                || !setAttributes.keySet().equals(other.setAttributes.keySet())) {
+                || !removedAttributes.equals(other.removedAttributes)) {
             return false;
         }
-        for (Map.Entry<String, byte[]> e : setAttributes.entrySet()) {
-            if (!Arrays.equals(e.getValue(), other.setAttributes.get(e.getKey()))) {
-                return false;
-            }
-        }
-        return true;
+        return EncodedAttributes.equal(setAttributes, other.setAttributes);
     }
 
     @Override

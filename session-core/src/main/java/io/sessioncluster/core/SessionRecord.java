@@ -1,6 +1,5 @@
 package io.sessioncluster.core;
 
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -44,11 +43,7 @@ public record SessionRecord(
 
     /** Total encoded size of the attributes, for size limits and metrics. */
     public long attributeBytes() {
-        long total = 0;
-        for (byte[] value : attributes.values()) {
-            total += value.length;
-        }
-        return total;
+        return EncodedAttributes.totalBytes(attributes);
     }
 
     public static long expiresAt(long lastAccessedTime, int maxInactiveSeconds) {
@@ -65,15 +60,10 @@ public record SessionRecord(
         }
         if (version != other.version || creationTime != other.creationTime
                 || lastAccessedTime != other.lastAccessedTime || maxInactiveSeconds != other.maxInactiveSeconds
-                || !id.equals(other.id) || !attributes.keySet().equals(other.attributes.keySet())) {
+                || !id.equals(other.id)) {
             return false;
         }
-        for (Map.Entry<String, byte[]> e : attributes.entrySet()) {
-            if (!Arrays.equals(e.getValue(), other.attributes.get(e.getKey()))) {
-                return false;
-            }
-        }
-        return true;
+        return EncodedAttributes.equal(attributes, other.attributes);
     }
 
     @Override

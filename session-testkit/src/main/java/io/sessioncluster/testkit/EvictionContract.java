@@ -25,9 +25,9 @@ public abstract class EvictionContract extends ContractFixture {
 
     @Test
     void deleteChangeIdAndAnnouncementReachOtherNodesButNeverTheirOwn() {
-        Recorder a = subscribe(store);
+        EvictionRecorder a = subscribe(store);
         SessionStore nodeB = node();
-        Recorder b = subscribe(nodeB);
+        EvictionRecorder b = subscribe(nodeB);
         awaitConnected(store, a, nodeB, b);
         String deleted = newId();
         String renamed = newId();
@@ -45,9 +45,9 @@ public abstract class EvictionContract extends ContractFixture {
 
     @Test
     void wonExpiryClaimsReachOtherNodes() {
-        Recorder a = subscribe(store);
+        EvictionRecorder a = subscribe(store);
         SessionStore nodeB = node();
-        Recorder b = subscribe(nodeB);
+        EvictionRecorder b = subscribe(nodeB);
         awaitConnected(store, a, nodeB, b);
         String claimedOne = newId();
         String swept = newId();
@@ -62,7 +62,7 @@ public abstract class EvictionContract extends ContractFixture {
     }
 
     /** Records what a node's listener receives. */
-    protected static final class Recorder implements EvictionListener {
+    protected static final class EvictionRecorder implements EvictionListener {
         final List<String> evicted = new CopyOnWriteArrayList<>();
         final AtomicInteger missed = new AtomicInteger();
 
@@ -77,8 +77,8 @@ public abstract class EvictionContract extends ContractFixture {
         }
     }
 
-    protected static Recorder subscribe(SessionStore node) {
-        Recorder recorder = new Recorder();
+    protected static EvictionRecorder subscribe(SessionStore node) {
+        EvictionRecorder recorder = new EvictionRecorder();
         node.subscribeEvictions(recorder);
         return recorder;
     }
@@ -86,7 +86,7 @@ public abstract class EvictionContract extends ContractFixture {
     /**
      * Waits until each node hears the other (a store may subscribe in the background), then forgets the probes.
      */
-    protected static void awaitConnected(SessionStore nodeA, Recorder a, SessionStore nodeB, Recorder b) {
+    protected static void awaitConnected(SessionStore nodeA, EvictionRecorder a, SessionStore nodeB, EvictionRecorder b) {
         awaitHears(nodeB, a);
         awaitHears(nodeA, b);
         a.evicted.clear();
@@ -94,7 +94,7 @@ public abstract class EvictionContract extends ContractFixture {
     }
 
     /** Announces probes from {@code sender} until {@code receiver} gets one: its subscription is live. */
-    protected static void awaitHears(SessionStore sender, Recorder receiver) {
+    protected static void awaitHears(SessionStore sender, EvictionRecorder receiver) {
         String probe = newId();
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(WAIT_MILLIS);
         while (!receiver.evicted.contains(probe)) {
@@ -106,7 +106,7 @@ public abstract class EvictionContract extends ContractFixture {
         }
     }
 
-    protected static void awaitEvicted(Recorder receiver, String... ids) {
+    protected static void awaitEvicted(EvictionRecorder receiver, String... ids) {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(WAIT_MILLIS);
         while (!receiver.evicted.containsAll(List.of(ids))) {
             if (System.nanoTime() - deadline > 0) {
@@ -121,7 +121,7 @@ public abstract class EvictionContract extends ContractFixture {
      * published earlier and wrongly received itself has arrived by then. (Late probes may arrive too: they are
      * not checked.)
      */
-    private static void assertNoneReceived(SessionStore other, Recorder own, String... ownIds) {
+    private static void assertNoneReceived(SessionStore other, EvictionRecorder own, String... ownIds) {
         String marker = newId();
         other.announceEviction(marker);
         awaitEvicted(own, marker);

@@ -1,6 +1,7 @@
 package io.sessioncluster.tomcat;
 
 import io.sessioncluster.core.ChangeSet;
+import io.sessioncluster.core.RateLimitedLog;
 import io.sessioncluster.core.SessionIds;
 import io.sessioncluster.core.codec.AttributeCodec;
 import io.sessioncluster.core.codec.CodecException;

@@ -1,6 +1,7 @@
 package io.sessioncluster.tomcat;
 
 import io.sessioncluster.core.ExpiryClaim;
+import io.sessioncluster.core.RateLimitedLog;
 import io.sessioncluster.core.SessionIds;
 import io.sessioncluster.core.SessionRecord;
 import io.sessioncluster.core.store.SessionStore;

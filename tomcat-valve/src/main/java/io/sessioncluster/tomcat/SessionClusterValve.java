@@ -1,5 +1,6 @@
 package io.sessioncluster.tomcat;
 
+import io.sessioncluster.core.RateLimitedLog;
 import io.sessioncluster.core.SessionIds;
 import io.sessioncluster.core.store.StoreUnavailableException;
 

@@ -3,6 +3,7 @@ package io.sessioncluster.store.redis;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import io.sessioncluster.core.RateLimitedLog;
 import io.sessioncluster.core.SessionIds;
 import io.sessioncluster.core.store.EvictionListener;
 
@@ -12,7 +13,6 @@ import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The eviction notifications of one store instance (one node) over Redis pub/sub, channel
@@ -28,15 +28,13 @@ import java.util.concurrent.atomic.AtomicLong;
 final class EvictionChannel implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(EvictionChannel.class.getName());
-    private static final long LOG_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
     private static final int MAX_MESSAGE_BYTES = 256;
 
     private final RedisConnector connector;
     private final byte[] channel;
     /** Random per store instance, so that a node recognises (and ignores) its own messages. */
     private final String nodeId;
-    private final AtomicLong nextPublishFailureLog = new AtomicLong(System.nanoTime());
-    private final AtomicLong nextMalformedLog = new AtomicLong(System.nanoTime());
+    private final RateLimitedLog warnings = new RateLimitedLog(10, TimeUnit.SECONDS);
 
     /** Set once, by {@link #subscribe}. */
     private volatile EvictionListener listener;
@@ -179,7 +177,7 @@ final class EvictionChannel implements AutoCloseable {
     }
 
     private void malformed(int length, String id) {
-        if (permit(nextMalformedLog)) {
+        if (warnings.permit("malformed") >= 0) {
             LOG.log(Level.WARNING, "dropped malformed message of {0} bytes on channel {1} (session id {2}); further"
                     + " ones are not logged for 10 s", length, new String(channel, StandardCharsets.UTF_8),
                     SessionIds.redact(id));
@@ -187,17 +185,12 @@ final class EvictionChannel implements AutoCloseable {
     }
 
     void publishFailed(Throwable failure) {
-        if (permit(nextPublishFailureLog)) {
+        if (warnings.permit("publish") >= 0) {
             LOG.log(Level.WARNING, "eviction notification not sent to {0}: {1}; other sticky nodes may serve a stale"
                     + " copy (further failures are not logged for 10 s)", connector.describe(), RedisConnector.summary(failure));
         }
     }
 
-    private static boolean permit(AtomicLong next) {
-        long now = System.nanoTime();
-        long due = next.get();
-        return now - due >= 0 && next.compareAndSet(due, now + LOG_INTERVAL_NANOS);
-    }
 
     @Override
     public void close() {

@@ -1,8 +1,8 @@
 package io.sessioncluster.store.redis;
 
 import io.lettuce.core.KillArgs;
-import io.sessioncluster.core.store.EvictionListener;
 import io.sessioncluster.core.store.SessionStore;
+import io.sessioncluster.testkit.EvictionRecorder;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -11,7 +11,6 @@ import org.junit.jupiter.api.Timeout;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import java.util.logging.Handler;
 import java.util.logging.Level;
@@ -72,7 +71,7 @@ class RedisEvictionChannelIT {
         };
         logger.addHandler(capture);
         try (SessionStore sender = open(); SessionStore receiver = open()) {
-            Recorder recorder = new Recorder();
+            EvictionRecorder recorder = new EvictionRecorder();
             receiver.subscribeEvictions(recorder);
             awaitHears(sender, recorder);
 
@@ -96,7 +95,7 @@ class RedisEvictionChannelIT {
     @Test
     void aCutSubscriptionIsRestoredAndReportedAsMissedEvictions() {
         try (SessionStore sender = open(); SessionStore receiver = open()) {
-            Recorder recorder = new Recorder();
+            EvictionRecorder recorder = new EvictionRecorder();
             receiver.subscribeEvictions(recorder);
             awaitHears(sender, recorder);
             assertThat(recorder.missed).hasValue(0);
@@ -112,7 +111,7 @@ class RedisEvictionChannelIT {
         return RedisTestServer.open(PREFIX, Map.of("redisUri", server.uri()));
     }
 
-    private static void awaitHears(SessionStore sender, Recorder receiver) {
+    private static void awaitHears(SessionStore sender, EvictionRecorder receiver) {
         String probe = "probe" + System.nanoTime();
         await(() -> {
             sender.announceEviction(probe);
@@ -128,21 +127,6 @@ class RedisEvictionChannelIT {
                 throw new AssertionError("not seen within 10 s: " + what);
             }
             RedisProcess.sleep(20);
-        }
-    }
-
-    private static final class Recorder implements EvictionListener {
-        final List<String> evicted = new CopyOnWriteArrayList<>();
-        final AtomicInteger missed = new AtomicInteger();
-
-        @Override
-        public void evicted(String id) {
-            evicted.add(id);
-        }
-
-        @Override
-        public void missedEvictions() {
-            missed.incrementAndGet();
         }
     }
 }

@@ -1,4 +1,4 @@
-package io.sessioncluster.tomcat;
+package io.sessioncluster.core;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -8,7 +8,7 @@ import java.util.concurrent.TimeUnit;
  * Lets one warning per key through per interval and counts the rest, so that a client sending garbage
  * session ids, or a store that is down, cannot flood the log.
  */
-final class RateLimitedLog {
+public final class RateLimitedLog {
 
     /** Keys come partly from applications (attribute names); the map is cleared if it ever grows past this. */
     private static final int MAX_KEYS = 1024;
@@ -16,7 +16,7 @@ final class RateLimitedLog {
     private final long intervalNanos;
     private final Map<String, long[]> windows = new ConcurrentHashMap<>();
 
-    RateLimitedLog(long interval, TimeUnit unit) {
+    public RateLimitedLog(long interval, TimeUnit unit) {
         this.intervalNanos = unit.toNanos(interval);
     }
 
@@ -24,7 +24,7 @@ final class RateLimitedLog {
      * @return {@code -1} if this occurrence must not be logged; otherwise the number of occurrences suppressed
      *         since the last one that was logged
      */
-    long permit(String key) {
+    public long permit(String key) {
         long now = System.nanoTime();
         if (windows.size() > MAX_KEYS) {
             windows.clear();
