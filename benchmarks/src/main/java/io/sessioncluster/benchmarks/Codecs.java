@@ -22,9 +22,9 @@ public final class Codecs {
     private Codecs() {
     }
 
-    static AttributeCodec create(CodecType type) {
+    public static AttributeCodec create(CodecType type) {
         ClusterConfig config = new ClusterConfig("benchmark", WriteMode.SYNC, true, type,
-                ClassAllowList.of(List.of(ShopModel.ALLOW)), 1 << 20, 10_000, Settings.parse(List.of(), Map.of()));
+                ClassAllowList.of(List.of(ShopModel.ALLOW)), 1 << 20, 10_000, true, true, Settings.parse(List.of(), Map.of()));
         return AttributeCodecs.create(config, Codecs.class.getClassLoader());
     }
 

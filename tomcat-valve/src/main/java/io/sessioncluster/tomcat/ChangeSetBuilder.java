@@ -32,10 +32,13 @@ final class ChangeSetBuilder {
     private static final StringManager sm = StringManager.getManager(ChangeSetBuilder.class);
 
     private final AttributeCodec codec;
+    private final boolean detectMutations;
     private final RateLimitedLog skipped = new RateLimitedLog(60, TimeUnit.SECONDS);
 
-    ChangeSetBuilder(AttributeCodec codec) {
+    /** @param detectMutations re-encode what a request read to find in-place changes ({@code detectMutations}) */
+    ChangeSetBuilder(AttributeCodec codec, boolean detectMutations) {
         this.codec = codec;
+        this.detectMutations = detectMutations;
     }
 
     /**
@@ -45,13 +48,16 @@ final class ChangeSetBuilder {
      * @return the write, or {@code null} if nothing but the access time changed (the caller batches a touch)
      */
     PendingWrite build(ClusteredSession session, Set<String> reads, long now) {
-        if (reads.isEmpty() && session.hasNothingToTake()) {
+        if ((reads.isEmpty() || !detectMutations) && session.hasNothingToTake()) {
             // The common case of a request that only looked at the session: no marks to take, nothing read that
             // could have been mutated in place. Skips the collections and the SessionChanges copy below.
             return null;
         }
         Set<String> readNames = new HashSet<>();
         SessionChanges taken = session.takeChanges(reads, readNames);
+        if (!detectMutations) {
+            readNames.clear(); // only setAttribute counts: nothing read is re-encoded
+        }
         String id = session.baseId();
         Map<String, byte[]> set = new LinkedHashMap<>();
         Map<String, Long> encodedFingerprints = new HashMap<>();

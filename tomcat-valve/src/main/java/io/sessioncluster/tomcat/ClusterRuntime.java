@@ -47,13 +47,13 @@ final class ClusterRuntime {
         this.config = config;
         this.codec = codec;
         this.store = store;
-        StoreWrites writes = new StoreWrites(store, manager::dropLocal);
+        StoreWrites writes = new StoreWrites(store, manager::dropLocal, manager.counters());
         this.writer = config.writeMode() == WriteMode.ASYNC
                 ? new AsyncSessionWriter(writes, config.asyncQueueSize(), ASYNC_OFFER_TIMEOUT_MILLIS,
                         TimeUnit.MILLISECONDS, "session-cluster-writer[" + contextName + "]")
                 : new SyncSessionWriter(writes);
         this.touches = new TouchBatcher(store);
-        this.builder = new ChangeSetBuilder(codec);
+        this.builder = new ChangeSetBuilder(codec, config.detectMutations());
         this.loader = new SessionLoader(codec, manager::newSession);
         this.expiry = new ExpiryProcessor(manager, store, touches, writer, loader);
         this.resolver = new SessionResolver(manager, store, loader, expiry, writer, config.sticky());

@@ -4,6 +4,7 @@ import io.sessioncluster.core.RateLimitedLog;
 import io.sessioncluster.core.SessionIds;
 import io.sessioncluster.core.codec.AttributeCodec;
 import io.sessioncluster.core.config.ClusterConfig;
+import io.sessioncluster.core.config.WriteMode;
 import io.sessioncluster.core.store.SessionStoreProvider;
 import io.sessioncluster.core.store.SessionStores;
 import io.sessioncluster.core.store.StoreException;
@@ -18,12 +19,15 @@ import org.apache.catalina.session.ManagerBase;
 import org.apache.catalina.session.StandardSession;
 import org.apache.juli.logging.Log;
 import org.apache.juli.logging.LogFactory;
+import org.apache.naming.ContextBindings;
 import org.apache.tomcat.util.res.StringManager;
 
 import java.io.IOException;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+
+import javax.naming.NamingException;
 
 /**
  * A Tomcat {@code Manager} whose sessions live in a shared {@link io.sessioncluster.core.store.SessionStore}
@@ -45,11 +49,14 @@ public class ClusteredSessionManager extends ManagerBase {
     private static final StringManager sm = StringManager.getManager(ClusteredSessionManager.class);
 
     private final ManagerSettings settings = new ManagerSettings(this);
+    private final StatisticsCounters counters = new StatisticsCounters();
     /** The local copy of each session by base id (the store key), whatever its route. */
     private final Map<String, ClusteredSession> byBaseId = new ConcurrentHashMap<>();
     private final ThreadLocal<RequestScope> scopes = new ThreadLocal<>();
     private final RateLimitedLog warnings = new RateLimitedLog(10, TimeUnit.SECONDS);
     private volatile ClusterRuntime runtime;
+    /** A well-formed id no session ever gets (generated ids are random hex of the configured length). */
+    private static final String PING_ID = "health-check-0000";
     private SessionClusterValve valve;
 
     // ---------------------------------------------------------------- settings
@@ -70,6 +77,47 @@ public class ClusteredSessionManager extends ManagerBase {
         return settings.get(name);
     }
 
+    /**
+     * Validates the settings recorded so far exactly as {@link #start()} will, without starting anything: lets an
+     * embedding (Spring Boot) fail before Tomcat starts, with the same message, where Tomcat itself would only log a
+     * context that failed to start.
+     *
+     * @throws LifecycleException whose message names the context and lists every problem
+     */
+    public void validateSettings() throws LifecycleException {
+        String contextName = contextName();
+        Map<String, SessionStoreProvider> providers;
+        try {
+            providers = SessionStores.discover(ClusteredSessionManager.class.getClassLoader());
+        } catch (RuntimeException e) {
+            throw new LifecycleException(sm.getString("manager.configInvalid", contextName, e.getMessage()), e);
+        }
+        settings.validate(contextName, providers);
+    }
+
+    /** What this manager has done since it was created: for monitoring. */
+    public ManagerStatistics getStatistics() {
+        return counters.snapshot(getActiveSessions());
+    }
+
+    /**
+     * The store answers: asks it for the version of a session id that does not exist (one cheap round trip).
+     *
+     * @throws IllegalStateException if the manager is not started
+     * @throws StoreException        if the store does not answer
+     */
+    public void pingStore() {
+        ClusterRuntime rt = runtime;
+        if (rt == null) {
+            throw new IllegalStateException("the session manager of context [" + contextName() + "] is not started");
+        }
+        rt.store.version(PING_ID);
+    }
+
+    StatisticsCounters counters() {
+        return counters;
+    }
+
     @Override
     public String getName() {
         return "ClusteredSessionManager";
@@ -88,12 +136,40 @@ public class ClusteredSessionManager extends ManagerBase {
             throw new LifecycleException(sm.getString("manager.configInvalid", contextName, e.getMessage()), e);
         }
         ClusterConfig config = settings.validate(contextName, providers);
-        runtime = ClusterRuntime.open(this, config, providers.get(config.store()), applicationLoader(), contextName);
+        // A store may look up the application's JNDI resources when it opens (the jdbc store's dataSourceName), and
+        // Tomcat resolves java:comp/env through the thread context loader, which the store calls replace: bind the
+        // application's naming context to this thread itself while the store opens.
+        boolean namingBound = bindNaming();
+        try {
+            runtime = ClusterRuntime.open(this, config, providers.get(config.store()), applicationLoader(), contextName);
+        } finally {
+            if (namingBound) {
+                ContextBindings.unbindThread(getContext(), getContext().getNamingToken());
+            }
+        }
         runtime.store.subscribeEvictions(new LocalEvictions(this));
         installValve(getContext());
+        if (config.writeMode() == WriteMode.SYNC && config.holdResponse()) {
+            ResponseHoldingFilter.installFirst(getContext()); // before Tomcat starts the application's filters
+        } else {
+            ResponseHoldingFilter.uninstall(getContext());
+        }
         log.info(sm.getString("manager.started", contextName, config.store(), config.writeMode(),
                 Boolean.valueOf(config.sticky()), config.codec()));
         setState(LifecycleState.STARTING);
+    }
+
+    /** Binds the application's naming context to this thread; false if it was bound already or naming is off. */
+    private boolean bindNaming() {
+        if (ContextBindings.isThreadBound()) {
+            return false;
+        }
+        try {
+            ContextBindings.bindThread(getContext(), getContext().getNamingToken());
+            return true;
+        } catch (NamingException e) {
+            return false; // naming disabled for this context: there is nothing to look up
+        }
     }
 
     @Override
@@ -399,6 +475,7 @@ public class ClusteredSessionManager extends ManagerBase {
 
     /** This node just took the session over (failover): other nodes must drop their copies. Best effort. */
     void tookOver(String baseId) {
+        counters.failover();
         ClusterRuntime rt = runtime;
         if (rt != null) {
             rt.store.announceEviction(baseId);

@@ -1,5 +1,6 @@
 package io.sessioncluster.tomcat;
 
+import io.sessioncluster.core.ChangeSet;
 import io.sessioncluster.core.SessionIds;
 import io.sessioncluster.core.WriteResult;
 import io.sessioncluster.core.store.SessionStore;
@@ -19,20 +20,26 @@ final class StoreWrites {
 
     private final SessionStore store;
     private final Consumer<ClusteredSession> dropLocal;
+    private final StatisticsCounters counters;
 
     StoreWrites(SessionStore store, Consumer<ClusteredSession> dropLocal) {
+        this(store, dropLocal, new StatisticsCounters());
+    }
+
+    StoreWrites(SessionStore store, Consumer<ClusteredSession> dropLocal, StatisticsCounters counters) {
         this.store = store;
         this.dropLocal = dropLocal;
+        this.counters = counters;
     }
 
     /** Writes; throws {@link io.sessioncluster.core.store.StoreException} if the store fails. */
     void write(PendingWrite write) {
-        WriteResult result = store.write(write.changes());
+        WriteResult result = timedWrite(write.changes());
         if (result.status() == WriteResult.Status.ALREADY_EXISTS) {
             // A first write that reached the store although its answer did not (a timeout), retried: with
             // 128-bit random ids this, not a collision, is why the id exists.
             log.info(sm.getString("manager.alreadyExists", SessionIds.redact(write.id())));
-            result = store.write(write.asUpdate().changes());
+            result = timedWrite(write.asUpdate().changes());
         }
         switch (result.status()) {
             case WRITTEN -> {
@@ -45,6 +52,19 @@ final class StoreWrites {
             }
             case ALREADY_EXISTS -> throw new IllegalStateException("an update cannot find the session existing");
         }
+    }
+
+    private WriteResult timedWrite(ChangeSet changes) {
+        long start = System.nanoTime();
+        WriteResult result;
+        try {
+            result = store.write(changes);
+        } catch (RuntimeException e) {
+            counters.writeFailed(System.nanoTime() - start);
+            throw e;
+        }
+        counters.written(changes.attributeBytes(), System.nanoTime() - start);
+        return result;
     }
 
     /**

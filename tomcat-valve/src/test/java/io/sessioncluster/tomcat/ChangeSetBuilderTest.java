@@ -48,7 +48,7 @@ class ChangeSetBuilderTest {
         }
     };
 
-    private final ChangeSetBuilder builder = new ChangeSetBuilder(CODEC);
+    private final ChangeSetBuilder builder = new ChangeSetBuilder(CODEC, true);
 
     @Test
     void anAttributeMutatedInPlaceIsWrittenAgainAfterItsWriteFailed() {
@@ -68,6 +68,18 @@ class ChangeSetBuilderTest {
         assertThat(retry).isNotNull();
         assertThat(retry.changes().setAttributes()).containsOnlyKeys("cart");
         assertThat(CODEC.decode(retry.changes().setAttributes().get("cart"))).isEqualTo(List.of("apple", "pear"));
+    }
+
+    @Test
+    void withoutMutationDetectionAnAttributeChangedInPlaceIsNotEncodedAgain() {
+        ChangeSetBuilder setAttributeOnly = new ChangeSetBuilder(CODEC, false);
+        List<String> cart = new ArrayList<>(List.of("apple"));
+        ClusteredSession session = loadedWithCart(cart);
+
+        cart.add("pear"); // mutated in place, no setAttribute: not looked for
+        assertThat(setAttributeOnly.build(session, Set.of("cart"), 2)).isNull();
+        // The same request seen by the default builder is a write of the cart.
+        assertThat(builder.build(session, Set.of("cart"), 3)).isNotNull();
     }
 
     @Test

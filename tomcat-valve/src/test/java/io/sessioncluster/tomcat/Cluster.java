@@ -30,9 +30,9 @@ final class Cluster implements AfterEachCallback {
         return start(builder(name, settings));
     }
 
-    /** Starts a node of this test that reaches Redis through {@code proxy}, with a short (500 ms) Redis timeout. */
+    /** Starts a node of this test that reaches Redis through {@code proxy}, with a short (1 s) Redis timeout. */
     TestNode nodeVia(TcpProxy proxy, String name) {
-        return node(name, "redisUri", proxy.uri(), "redisTimeoutMillis", "500");
+        return node(name, "redisUri", proxy.uri(), "redisTimeoutMillis", "1000");
     }
 
     /** Starts the node and closes it after the test. */

@@ -42,7 +42,7 @@ final class RedisFixture implements AutoCloseable {
         settings.put("store", "redis");
         settings.put("redisUri", uri);
         settings.put("keyPrefix", prefix);
-        settings.put("redisTimeoutMillis", "1000");
+        settings.put("redisTimeoutMillis", "2000");
         if (!CODEC.isEmpty()) {
             settings.put("codec", CODEC);
         }

@@ -17,11 +17,16 @@ class ReplicationIT {
     @RegisterExtension
     final Cluster cluster = new Cluster();
 
+    /** Sync runs non-sticky (any node, every request); async needs sticky, so B serves A's session by failover. */
+    private static String stickyFor(String writeMode) {
+        return writeMode.equals("sync") ? "false" : "true";
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"sync", "async"})
     void attributeSetOnOneNodeIsReadOnAnother(String writeMode) {
-        TestNode a = cluster.node("nodeA", "writeMode", writeMode, "sticky", "false");
-        TestNode b = cluster.node("nodeB", "writeMode", writeMode, "sticky", "false");
+        TestNode a = cluster.node("nodeA", "writeMode", writeMode, "sticky", stickyFor(writeMode));
+        TestNode b = cluster.node("nodeB", "writeMode", writeMode, "sticky", stickyFor(writeMode));
         Browser browser = new Browser();
 
         assertThat(browser.call(a, "set", "name", "user", "value", "alice").status()).isEqualTo(200);
@@ -38,8 +43,8 @@ class ReplicationIT {
     @ParameterizedTest
     @ValueSource(strings = {"sync", "async"})
     void attributeMutatedInPlaceIsReplicated(String writeMode) {
-        TestNode a = cluster.node("nodeA", "writeMode", writeMode, "sticky", "false");
-        TestNode b = cluster.node("nodeB", "writeMode", writeMode, "sticky", "false");
+        TestNode a = cluster.node("nodeA", "writeMode", writeMode, "sticky", stickyFor(writeMode));
+        TestNode b = cluster.node("nodeB", "writeMode", writeMode, "sticky", stickyFor(writeMode));
         Browser browser = new Browser();
 
         assertThat(browser.call(a, "append", "name", "cart", "value", "apple").body()).isEqualTo("[apple]");
@@ -49,6 +54,22 @@ class ReplicationIT {
 
         Await.until(Duration.ofSeconds(10), () -> browser.callAs(id, b, "get", "name", "cart"),
                 r -> r.body().equals("[apple, pear]"), "the mutated list on node B");
+    }
+
+    @Test
+    void withoutMutationDetectionAnInPlaceChangeStaysLocalUntilSetAttribute() {
+        TestNode a = cluster.node("nodeA", "sticky", "false", "detectMutations", "false");
+        TestNode b = cluster.node("nodeB", "sticky", "false", "detectMutations", "false");
+        Browser browser = new Browser();
+
+        assertThat(browser.call(a, "append", "name", "cart", "value", "apple").body()).isEqualTo("[apple]");
+        String id = browser.cookie();
+        // The second item only mutates the list: with detectMutations=false that is not written (documented).
+        assertThat(browser.call(a, "append", "name", "cart", "value", "pear").body()).isEqualTo("[apple, pear]");
+        assertThat(browser.callAs(id, b, "get", "name", "cart").body()).isEqualTo("[apple]");
+        // An attribute passed to setAttribute is written as always.
+        assertThat(browser.callAs(id, a, "set", "name", "user", "value", "alice").status()).isEqualTo(200);
+        assertThat(browser.callAs(id, b, "get", "name", "user").body()).isEqualTo("alice");
     }
 
     @Test

@@ -67,6 +67,33 @@ class StoreOutageIT {
     }
 
     @Test
+    void aResponseTheApplicationFlushedWaitsForTheWriteAndBecomes503WhenItFails() {
+        TcpProxy proxy = cluster.keep(new TcpProxy(redis.uri));
+        TestNode a = cluster.nodeVia(proxy, "nodeA");
+        Browser browser = new Browser();
+        Browser.Reply stored = browser.call(a, "set", "name", "user", "value", "alice", "flush", "true");
+        assertThat(stored.status()).isEqualTo(200);
+        assertThat(stored.body()).isEqualTo("ok");
+
+        proxy.down();
+        // The servlet declared its length and flushed; the client still gets the write's outcome, not a 200.
+        assertThat(browser.call(a, "set", "name", "cart", "value", "3 items", "flush", "true").status()).isEqualTo(503);
+    }
+
+    @Test
+    void withHoldResponseOffAFlushedResponseLeavesBeforeTheWrite() {
+        TcpProxy proxy = cluster.keep(new TcpProxy(redis.uri));
+        TestNode a = cluster.start(cluster.builder("nodeA", "redisUri", proxy.uri(), "redisTimeoutMillis", "1000",
+                "holdResponse", "false"));
+        Browser browser = new Browser();
+        assertThat(browser.call(a, "set", "name", "user", "value", "alice", "flush", "true").status()).isEqualTo(200);
+
+        proxy.down();
+        // The documented cost of holdResponse=false: the response was sent before the write failed.
+        assertThat(browser.call(a, "set", "name", "cart", "value", "3 items", "flush", "true").status()).isEqualTo(200);
+    }
+
+    @Test
     void changeIdAndInvalidateDuringAnOutageAnswer503() {
         TcpProxy proxy = cluster.keep(new TcpProxy(redis.uri));
         TestNode a = cluster.nodeVia(proxy, "nodeA");

@@ -156,6 +156,14 @@ final class TestServlet extends HttpServlet {
         HttpSession after = req.getSession(false);
         resp.setHeader("X-Session", after == null ? "none" : after.getId());
         resp.setContentType("text/plain;charset=UTF-8");
+        if ("true".equals(req.getParameter("flush"))) {
+            // As Spring MVC does: a declared length, then a flush, both before the valve writes the session.
+            byte[] bytes = body.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            resp.setContentLength(bytes.length);
+            resp.getOutputStream().write(bytes);
+            resp.flushBuffer();
+            return;
+        }
         resp.getWriter().write(body);
     }
 

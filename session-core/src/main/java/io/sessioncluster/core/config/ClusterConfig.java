@@ -20,6 +20,8 @@ import java.util.TreeSet;
  * @param allowedClasses  classes attribute values may have
  * @param maxAttributeBytes largest encoded attribute
  * @param asyncQueueSize  bound of the write-behind queue
+ * @param holdResponse    in sync mode, hold the application's flushes until the session is written
+ * @param detectMutations find attributes changed in place without {@code setAttribute}
  * @param storeSettings   the selected store's own settings, parsed
  */
 public record ClusterConfig(
@@ -30,6 +32,8 @@ public record ClusterConfig(
         ClassAllowList allowedClasses,
         int maxAttributeBytes,
         int asyncQueueSize,
+        boolean holdResponse,
+        boolean detectMutations,
         Settings storeSettings) {
 
     public ClusterConfig {
@@ -89,7 +93,19 @@ public record ClusterConfig(
         }
 
         Settings core = Settings.parse(CoreSettings.all(), raw, problems);
+        if (core.has(CoreSettings.WRITE_MODE) && core.has(CoreSettings.STICKY)
+                && core.get(CoreSettings.WRITE_MODE) == WriteMode.ASYNC && !core.get(CoreSettings.STICKY)) {
+            // Behind a round-robin balancer the next request reaches another node before the write-behind: it would
+            // find the session missing (a new one) or stale, and its own write would overtake the queued one.
+            problems.add(CoreSettings.WRITE_MODE.name() + " [async]: needs sticky=true; with sticky=false the next "
+                    + "request can reach another node before the change is written: use writeMode=sync");
+        }
+        int before = problems.count();
         Settings storeSettings = provider == null ? new Settings(Map.of()) : Settings.parse(provider.settings(), raw, problems);
+        if (provider != null && problems.count() == before) {
+            // Only once every store setting parsed: the combination checks read them all.
+            provider.problems(storeSettings).forEach(problems::add);
+        }
         problems.throwIfAny("Invalid session-cluster configuration");
 
         return new ClusterConfig(
@@ -100,6 +116,8 @@ public record ClusterConfig(
                 core.get(CoreSettings.ALLOWED_CLASSES),
                 core.get(CoreSettings.MAX_ATTRIBUTE_BYTES),
                 core.get(CoreSettings.ASYNC_QUEUE_SIZE),
+                core.get(CoreSettings.HOLD_RESPONSE),
+                core.get(CoreSettings.DETECT_MUTATIONS),
                 storeSettings);
     }
 }

@@ -12,6 +12,10 @@ final class ConfigProblems {
         problems.add(problem);
     }
 
+    int count() {
+        return problems.size();
+    }
+
     void throwIfAny(String heading) {
         if (!problems.isEmpty()) {
             throw new ConfigException(heading, problems);

@@ -34,8 +34,18 @@ public final class CoreSettings {
     public static final Setting<Integer> ASYNC_QUEUE_SIZE = Setting.integer("asyncQueueSize", 10_000, 1, 1_000_000,
             "sessions with pending writes in async mode; when full, requests wait for room");
 
+    public static final Setting<Boolean> HOLD_RESPONSE = Setting.bool("holdResponse", true,
+            "sync mode: the application's flushes and Content-Length are held back until the session is written, "
+                    + "so no client sees a response before its session is in the store");
+
+    public static final Setting<Boolean> DETECT_MUTATIONS = Setting.bool("detectMutations", true,
+            "true: an attribute the request read and changed in place, without setAttribute, is found (its encoded form "
+                    + "is compared at the end of the request) and written; false: only attributes passed to setAttribute "
+                    + "are written, which saves that encoding on every request");
+
     /** Every core setting except {@link #STORE}, which {@link ClusterConfig#parse} handles itself. */
     public static List<Setting<?>> all() {
-        return List.of(WRITE_MODE, STICKY, CODEC, ALLOWED_CLASSES, MAX_ATTRIBUTE_BYTES, ASYNC_QUEUE_SIZE);
+        return List.of(WRITE_MODE, STICKY, CODEC, ALLOWED_CLASSES, MAX_ATTRIBUTE_BYTES, ASYNC_QUEUE_SIZE, HOLD_RESPONSE,
+                DETECT_MUTATIONS);
     }
 }

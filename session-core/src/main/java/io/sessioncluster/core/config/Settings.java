@@ -13,6 +13,11 @@ public final class Settings {
         this.values = Collections.unmodifiableMap(new LinkedHashMap<>(values));
     }
 
+    /** Whether {@code setting} parsed (a bad value leaves it out). */
+    boolean has(Setting<?> setting) {
+        return values.containsKey(setting);
+    }
+
     /** The value of {@code setting}; throws if the setting was not part of the validated group. */
     public <T> T get(Setting<T> setting) {
         if (!values.containsKey(setting)) {

@@ -19,6 +19,18 @@ public interface SessionStoreProvider {
     List<Setting<?>> settings();
 
     /**
+     * Problems of this store's settings taken together, each value being valid alone (e.g. two settings that exclude
+     * each other, or neither of two that one is needed of): checked with the rest of the configuration when it is
+     * validated, so that the start fails before the store opens. None by default.
+     *
+     * @param settings this store's settings, every one parsed
+     * @return one line per problem, naming the settings, as validation messages are written
+     */
+    default List<String> problems(Settings settings) {
+        return List.of();
+    }
+
+    /**
      * Opens the store. Called once the whole configuration validated; {@code settings} holds a parsed value
      * (or the default) for each of {@link #settings()}.
      *

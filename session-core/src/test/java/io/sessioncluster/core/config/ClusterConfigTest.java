@@ -80,12 +80,14 @@ class ClusterConfigTest {
     @Test
     void parsesEveryCoreSetting() {
         ClusterConfig config = ClusterConfig.parse(raw("store", " fake ", "fake.url", "u", "writeMode", "async",
-                "sticky", "false", "codec", "java", "allowedClasses", "com.shop.**, com.auth.User",
-                "maxAttributeBytes", "4096", "asyncQueueSize", " 5 ", "fake.poolSize", "64"), PROVIDERS);
+                "sticky", "true", "codec", "java", "allowedClasses", "com.shop.**, com.auth.User",
+                "maxAttributeBytes", "4096", "asyncQueueSize", " 5 ", "holdResponse", "false", "fake.poolSize", "64"),
+                PROVIDERS);
 
         assertThat(config.store()).isEqualTo("fake");
         assertThat(config.writeMode()).isEqualTo(WriteMode.ASYNC);
-        assertThat(config.sticky()).isFalse();
+        assertThat(config.sticky()).isTrue();
+        assertThat(config.holdResponse()).isFalse();
         assertThat(config.codec()).isEqualTo(CodecType.JAVA);
         assertThat(config.allowedClasses().userPatterns()).containsExactly("com.shop.**", "com.auth.User");
         assertThat(config.maxAttributeBytes()).isEqualTo(4096);
@@ -153,10 +155,17 @@ class ClusterConfigTest {
     }
 
     @Test
+    void asyncWritesWithoutStickySessionsAreRefused() {
+        assertThat(problems(raw("store", "fake", "fake.url", "u", "writeMode", "async", "sticky", "false")))
+                .containsExactly("writeMode [async]: needs sticky=true; with sticky=false the next request can reach "
+                        + "another node before the change is written: use writeMode=sync");
+    }
+
+    @Test
     void anUnknownSettingListsTheKnownOnes() {
         assertThat(problems(raw("store", "fake", "fake.url", "u", "colour", "red"))).containsExactly(
-                "colour: unknown setting; known settings are allowedClasses, asyncQueueSize, codec, fake.password, "
-                        + "fake.poolSize, fake.url, maxAttributeBytes, sticky, store, writeMode");
+                "colour: unknown setting; known settings are allowedClasses, asyncQueueSize, codec, detectMutations, "
+                        + "fake.password, fake.poolSize, fake.url, holdResponse, maxAttributeBytes, sticky, store, writeMode");
     }
 
     @Test

@@ -1,0 +1,215 @@
+package io.sessioncluster.benchmarks.http;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Runs one configuration in a JVM of its own (so heap, JIT and class loading of one product never touch
+ * another's) and writes its {@link Measurement}: the load run, then each request kind alone for its round trips,
+ * then the heap of 10,000 more sessions. Started by {@link HttpBenchmark}; arguments:
+ * {@code <scenario-id> <redis-port> <cart-items> <users> <warmup-s> <measure-s> <heap-sessions> <out-file>};
+ * {@code heap-sessions} 0 skips the heap, -1 the requests alone too (later rounds: load only).
+ */
+public final class ScenarioRun {
+
+    private static final int PROBE_REQUESTS = 100;
+    /** Long enough for a batched touch (about once a second) and an async write to reach the store. */
+    private static final long SETTLE_MILLIS = 1_500;
+
+    private ScenarioRun() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Scenario scenario = Scenarios.byId(args[0]);
+        BenchEnv env = new BenchEnv(Integer.parseInt(args[1]), Integer.parseInt(args[2]));
+        LoadSettings load = new LoadSettings(Integer.parseInt(args[3]), Duration.ofSeconds(Long.parseLong(args[4])),
+                Duration.ofSeconds(Long.parseLong(args[5])), RequestMix.DEFAULT, 42);
+        int heapSessions = Integer.parseInt(args[6]);
+        Path out = Path.of(args[7]);
+        new RedisInfo(env.redisPort()).flushAll();
+        try (Deployment deployment = scenario.factory().start(env)) {
+            Measurement m = measure(scenario, deployment, load, heapSessions, env.redisPort());
+            m.write(out);
+            System.out.println("[result] " + scenario.name() + ": " + m);
+        }
+        System.exit(0); // client libraries may leave non-daemon threads behind
+    }
+
+    private static Measurement measure(Scenario scenario, Deployment deployment, LoadSettings load, int heapSessions,
+            int redisPort)
+            throws Exception {
+        StoreProbe probe = deployment.probe();
+        AtomicReference<StoreCounters> before = new AtomicReference<>();
+        AtomicReference<StoreCounters> after = new AtomicReference<>();
+        AtomicReference<Map<String, Long>> callsBefore = new AtomicReference<>();
+        AtomicReference<Map<String, Long>> callsAfter = new AtomicReference<>();
+        LoadGenerator generator = new LoadGenerator("127.0.0.1", deployment.ports(), scenario.sticky());
+        LoadResult result = generator.run(load, () -> {
+            callsBefore.set(probe.commandCalls());
+            before.set(probe.counters());
+        }, () -> {
+            after.set(probe.counters());
+            callsAfter.set(probe.commandCalls());
+        });
+        StoreCounters window = after.get().minus(before.get());
+        double n = Math.max(1, result.requests());
+        System.out.printf("[load] %s: %d requests in %.1f s, %.0f/s, errors %d, misses %d, store %s%n",
+                scenario.name(), result.requests(), result.seconds(), result.throughput(), result.errors(),
+                result.misses(), window);
+        System.out.println("[load] commands per request: " + perRequest(callsBefore.get(), callsAfter.get(),
+                result.requests()));
+
+        boolean loadOnly = heapSessions < 0;
+        if (!loadOnly) {
+            awaitQuietStore(probe);
+        }
+        Measurement.Alone perRead = loadOnly ? Measurement.Alone.NONE : alone(deployment, scenario.sticky(), Op.READ,
+                redisPort);
+        Measurement.Alone perWrite = loadOnly ? Measurement.Alone.NONE : alone(deployment, scenario.sticky(), Op.WRITE,
+                redisPort);
+
+        double[] heap = heapPer10k(deployment, heapSessions);
+        return new Measurement(result.throughput(), result.latency().percentile(50), result.latency().percentile(99),
+                result.requests(), result.errors(), result.misses(), window.bytesIn() / n, window.commands() / n,
+                window.roundTrips() / n, perRead, perWrite, heap[0], heap[1]);
+    }
+
+    private static Map<String, String> perRequest(Map<String, Long> before, Map<String, Long> after, long requests) {
+        Map<String, String> rates = new TreeMap<>();
+        after.forEach((command, calls) -> {
+            long delta = calls - before.getOrDefault(command, 0L);
+            if (delta > 0) {
+                rates.put(command, String.format(Locale.ROOT, "%.3f", delta / (double) Math.max(1, requests)));
+            }
+        });
+        return rates;
+    }
+
+    /**
+     * Waits (up to 60 s) until the store sees almost nothing (at most 5 commands in half a second: batched touches,
+     * pings), so a write-behind backlog of the load run is not counted against the requests measured alone.
+     */
+    private static void awaitQuietStore(StoreProbe probe) throws InterruptedException {
+        long start = System.nanoTime();
+        long last = probe.activity();
+        while (System.nanoTime() - start < 60_000_000_000L) {
+            Thread.sleep(500);
+            long now = probe.activity();
+            if (now - last <= 5) {
+                break;
+            }
+            last = now;
+        }
+        System.out.printf("[settle] store quiet %.1f s after the load run%n", (System.nanoTime() - start) / 1e9);
+    }
+
+    /**
+     * One user, one session, {@link #PROBE_REQUESTS} requests of one kind with nothing else running: round trips
+     * from the store's counters, commands as the clients sent them ({@link RedisMonitor}).
+     */
+    private static Measurement.Alone alone(Deployment deployment, boolean sticky, Op op, int redisPort)
+            throws Exception {
+        List<Integer> ports = deployment.ports();
+        List<HttpConnection> connections = new ArrayList<>();
+        ports.forEach(p -> connections.add(new HttpConnection("127.0.0.1", p)));
+        CookieJar cookies = new CookieJar();
+        StoreProbe probe = deployment.probe();
+        boolean redis = probe instanceof RedisInfo;
+        try {
+            connections.get(0).get(LoadGenerator.PATH + Op.NEW.param, cookies);
+            if (!sticky) {
+                // One pass over the other node first, so that its first load of the session is not counted.
+                for (HttpConnection c : connections) {
+                    c.get(LoadGenerator.PATH + Op.READ.param, cookies);
+                }
+            }
+            Thread.sleep(SETTLE_MILLIS);
+            Map<String, Long> calls;
+            StoreCounters delta;
+            try (RedisMonitor monitor = redis ? RedisMonitor.start(redisPort) : null) {
+                StoreCounters start = probe.counters();
+                for (int i = 0; i < PROBE_REQUESTS; i++) {
+                    HttpConnection c = sticky ? connections.get(0) : connections.get(i % connections.size());
+                    c.get(LoadGenerator.PATH + op.param, cookies);
+                }
+                Thread.sleep(SETTLE_MILLIS);
+                delta = probe.counters().minus(start);
+                calls = monitor == null ? Map.of() : monitor.calls();
+            }
+            double n = PROBE_REQUESTS;
+            if (!redis) {
+                System.out.println("[alone] " + op + ": " + delta);
+                return new Measurement.Alone(delta.roundTrips() / n, probe.liveCommands() ? delta.commands() / n : -1,
+                        delta.readCommands() < 0 ? -1 : delta.readCommands() / n);
+            }
+            long commands = calls.values().stream().mapToLong(Long::longValue).sum();
+            long reads = calls.entrySet().stream().filter(e -> RedisInfo.READS.contains(e.getKey()))
+                    .mapToLong(Map.Entry::getValue).sum();
+            System.out.println("[alone] " + op + ": " + delta + ", client commands per request: "
+                    + perRequest(Map.of(), calls, PROBE_REQUESTS));
+            return new Measurement.Alone(delta.roundTrips() / n, commands / n, reads / n);
+        } finally {
+            connections.forEach(HttpConnection::close);
+        }
+    }
+
+    /** {heap MB, store MB} per 10,000 sessions: used heap after a full GC, before and after creating them. */
+    private static double[] heapPer10k(Deployment deployment, int sessions) throws Exception {
+        if (sessions <= 0) {
+            return new double[] {-1, -1};
+        }
+        Thread.sleep(SETTLE_MILLIS);
+        long heapBefore = usedHeapAfterGc();
+        long storeBefore = deployment.probe().storeMemoryBytes();
+        List<Integer> ports = deployment.ports();
+        int threads = 4;
+        List<Thread> workers = new ArrayList<>();
+        List<Exception> failures = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            int index = t;
+            Thread w = new Thread(() -> {
+                try (HttpConnection c = new HttpConnection("127.0.0.1", ports.get(index % ports.size()))) {
+                    CookieJar cookies = new CookieJar();
+                    for (int i = index; i < sessions; i += threads) {
+                        cookies.clear();
+                        c.get(LoadGenerator.PATH + Op.NEW.param, cookies);
+                    }
+                } catch (IOException e) {
+                    synchronized (failures) {
+                        failures.add(e);
+                    }
+                }
+            });
+            workers.add(w);
+            w.start();
+        }
+        for (Thread w : workers) {
+            w.join();
+        }
+        if (!failures.isEmpty()) {
+            throw failures.get(0);
+        }
+        Thread.sleep(2 * SETTLE_MILLIS);
+        long heapAfter = usedHeapAfterGc();
+        long storeAfter = deployment.probe().storeMemoryBytes();
+        double scale = 10_000.0 / sessions / (1024 * 1024);
+        return new double[] {(heapAfter - heapBefore) * scale,
+                storeBefore < 0 ? -1 : (storeAfter - storeBefore) * scale};
+    }
+
+    private static long usedHeapAfterGc() throws InterruptedException {
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+            Thread.sleep(200);
+        }
+        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+    }
+}

@@ -1,0 +1,34 @@
+package io.sessioncluster.benchmarks.http;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+class RequestMixTest {
+
+    @Test
+    void defaultMixIsEightyFifteenFive() {
+        Map<Op, Integer> counts = new EnumMap<>(Op.class);
+        SplittableRandom random = new SplittableRandom(7);
+        int draws = 200_000;
+        for (int i = 0; i < draws; i++) {
+            counts.merge(RequestMix.DEFAULT.next(random), 1, Integer::sum);
+        }
+        assertThat(counts.get(Op.READ) / (double) draws).isCloseTo(0.80, within(0.005));
+        assertThat(counts.get(Op.WRITE) / (double) draws).isCloseTo(0.15, within(0.005));
+        assertThat(counts.get(Op.NEW) / (double) draws).isCloseTo(0.05, within(0.005));
+    }
+
+    @Test
+    void sharesMustAddUpToOneHundred() {
+        assertThatThrownBy(() -> new RequestMix(80, 15, 4)).hasMessageContaining("80/15/4");
+        assertThatThrownBy(() -> new RequestMix(-1, 96, 5)).isInstanceOf(IllegalArgumentException.class);
+        assertThat(new RequestMix(100, 0, 0).next(new SplittableRandom(1))).isEqualTo(Op.READ);
+    }
+}

@@ -1,0 +1,203 @@
+package io.sessioncluster.e2e;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One Tomcat instance of a real distribution: its own {@code CATALINA_BASE} (ports, {@code jvmRoute}, the
+ * {@code <Manager>} in {@code conf/context.xml}, the distribution jar in {@code lib/}, the cart war in
+ * {@code webapps/}), run as {@code catalina.sh run} in a child process so that SIGKILL is just that.
+ */
+final class TomcatNode {
+
+    private static final Duration START_DEADLINE = Duration.ofSeconds(120);
+    private static final String STARTED = "Server startup in";
+    private static final String DEPLOYED = "Deployment of web application archive";
+    private static final String CONTEXT_FAILED = "startup failed due to previous errors";
+
+    final String route;
+    final int httpPort;
+    private final Path home;
+    private final Path base;
+    private final Path console;
+    private Process process;
+
+    private TomcatNode(String route, int httpPort, Path home, Path base) {
+        this.route = route;
+        this.httpPort = httpPort;
+        this.home = home;
+        this.base = base;
+        this.console = base.resolve("logs/console.out");
+    }
+
+    /** Lays out a {@code CATALINA_BASE} under {@code base} for {@code home}; starts nothing. */
+    static TomcatNode create(Path home, Path base, String route, String managerElement, List<Path> libs, Path war) {
+        int port = FreePorts.next();
+        try {
+            for (String dir : List.of("conf", "lib", "logs", "temp", "webapps", "work")) {
+                Files.createDirectories(base.resolve(dir));
+            }
+            for (String file : List.of("web.xml", "logging.properties")) {
+                Files.copy(home.resolve("conf").resolve(file), base.resolve("conf").resolve(file));
+            }
+            Files.writeString(base.resolve("conf/catalina.properties"), skipScanning(home));
+            Files.writeString(base.resolve("conf/server.xml"), serverXml(port, route));
+            Files.writeString(base.resolve("conf/context.xml"), contextXml(managerElement));
+            for (Path lib : libs) {
+                Files.copy(lib, base.resolve("lib").resolve(lib.getFileName()));
+            }
+            Files.copy(war, base.resolve("webapps/cart.war"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return new TomcatNode(route, port, home, base);
+    }
+
+    /** The distribution's catalina.properties, told not to scan our jar and the driver for TLDs (README step). */
+    private static String skipScanning(Path home) throws IOException {
+        String properties = Files.readString(home.resolve("conf/catalina.properties"), StandardCharsets.ISO_8859_1);
+        String key = "tomcat.util.scan.StandardJarScanFilter.jarsToSkip=\\\n";
+        if (!properties.contains(key)) {
+            throw new IllegalStateException("no jarsToSkip in " + home + "/conf/catalina.properties");
+        }
+        return properties.replace(key, key + "session-cluster-tomcat*.jar,postgresql*.jar,\\\n");
+    }
+
+    /**
+     * No shutdown port (the tests stop a node with SIGTERM); one HTTP connector on loopback; a one-second background
+     * cycle so that a replaced war is redeployed promptly.
+     */
+    private static String serverXml(int port, String route) {
+        return """
+                <?xml version="1.0" encoding="UTF-8"?>
+                <Server port="-1" shutdown="SHUTDOWN">
+                  <Service name="Catalina">
+                    <Connector port="%d" address="127.0.0.1" protocol="HTTP/1.1" connectionTimeout="20000"/>
+                    <Engine name="Catalina" defaultHost="localhost" jvmRoute="%s" backgroundProcessorDelay="1">
+                      <Host name="localhost" appBase="webapps" unpackWARs="true" autoDeploy="true"/>
+                    </Engine>
+                  </Service>
+                </Server>
+                """.formatted(port, route);
+    }
+
+    private static String contextXml(String managerElement) {
+        return """
+                <?xml version="1.0" encoding="UTF-8"?>
+                <Context>
+                  <WatchedResource>WEB-INF/web.xml</WatchedResource>
+                  %s
+                </Context>
+                """.formatted(managerElement);
+    }
+
+    /** Starts {@code catalina.sh run} and returns once Tomcat logged its startup. */
+    void start() {
+        int before = count(STARTED);
+        int failedBefore = count(CONTEXT_FAILED);
+        ProcessBuilder builder = new ProcessBuilder("/bin/sh", home.resolve("bin/catalina.sh").toString(), "run")
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(console.toFile()));
+        Map<String, String> env = builder.environment();
+        env.put("CATALINA_HOME", home.toString());
+        env.put("CATALINA_BASE", base.toString());
+        env.put("JAVA_HOME", System.getProperty("java.home"));
+        env.put("CATALINA_OPTS", "-Xmx256m -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xss512k"
+                + " -Dsession-cluster.node=" + route);
+        env.remove("CATALINA_PID");
+        env.remove("JAVA_OPTS");
+        try {
+            process = ChildProcesses.register(builder.start());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        Await.until(route + " to start (see " + console + ")", START_DEADLINE, () -> {
+            if (!process.isAlive()) {
+                throw new AssertionError(route + " exited with " + process.exitValue() + "; see " + console);
+            }
+            return count(STARTED) > before;
+        });
+        if (count(CONTEXT_FAILED) > failedBefore) {
+            String log = log();
+            throw new AssertionError(route + ": the cart application did not start; the log ends with\n"
+                    + log.substring(Math.max(0, log.length() - 6000)));
+        }
+    }
+
+    /** SIGKILL: no shutdown hook, no flush, nothing. */
+    void kill() {
+        ChildProcesses.kill(process);
+    }
+
+    /** SIGTERM: Tomcat stops gracefully (contexts stopped, managers closed). */
+    void stop() {
+        ChildProcesses.stop(process);
+    }
+
+    Path base() {
+        return base;
+    }
+
+    boolean isRunning() {
+        return process != null && process.isAlive();
+    }
+
+    /** Replaces the war in {@code webapps/} (atomically) and returns once Tomcat redeployed it. */
+    void redeploy(Path war) {
+        int before = count(DEPLOYED);
+        int failedBefore = count(CONTEXT_FAILED);
+        try {
+            Path next = base.resolve("webapps/cart.war.next");
+            Files.copy(war, next, StandardCopyOption.REPLACE_EXISTING);
+            Files.move(next, base.resolve("webapps/cart.war"), StandardCopyOption.REPLACE_EXISTING,
+                    StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        Await.until(route + " to redeploy the war", START_DEADLINE, () -> count(DEPLOYED) > before);
+        if (count(CONTEXT_FAILED) > failedBefore) {
+            throw new AssertionError(route + ": the redeployed application did not start; see " + console);
+        }
+    }
+
+    /** Members of the JGroups view this node last joined ({@code joined JGroups cluster [..] as .. with N members}). */
+    int lastJoinedMembers() {
+        java.util.regex.Matcher matcher = java.util.regex.Pattern
+                .compile("joined JGroups cluster \\[[^\\]]*\\] as \\S+ with (\\d+) members").matcher(log());
+        int members = 0;
+        while (matcher.find()) {
+            members = Integer.parseInt(matcher.group(1));
+        }
+        return members;
+    }
+
+    /** Tomcat's console output so far (the session-cluster warnings land here too). */
+    String log() {
+        try {
+            return Files.exists(console) ? new String(Files.readAllBytes(console), StandardCharsets.UTF_8) : "";
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private int count(String marker) {
+        String log = log();
+        int count = 0;
+        for (int at = log.indexOf(marker); at >= 0; at = log.indexOf(marker, at + 1)) {
+            count++;
+        }
+        return count;
+    }
+
+    @Override
+    public String toString() {
+        return route + "@" + httpPort;
+    }
+}

@@ -1,0 +1,327 @@
+package io.sessioncluster.store.jdbc;
+
+import io.sessioncluster.core.ChangeSet;
+import io.sessioncluster.core.ExpiryClaim;
+import io.sessioncluster.core.SessionRecord;
+import io.sessioncluster.core.Touch;
+import io.sessioncluster.core.WriteResult;
+import io.sessioncluster.core.store.EvictionListener;
+import io.sessioncluster.core.store.SessionStore;
+
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * A {@link SessionStore} on a relational database: PostgreSQL, MariaDB/MySQL or H2.
+ *
+ * <h2>Layout</h2>
+ * Three tables named after the {@code tableName} prefix {@code t} (DDL in {@code schema-<dialect>.sql}):
+ * <ul>
+ *   <li>{@code t_sessions}: one row per session: {@code id} (primary key), {@code version}, {@code creation_time},
+ *       {@code last_access} (epoch ms), {@code max_inactive} (s) and {@code expires_at} (epoch ms,
+ *       {@link Long#MAX_VALUE} for a session that never expires; indexed for the sweep).</li>
+ *   <li>{@code t_attributes}: one row per attribute: {@code session_id}, {@code name} (UTF-8 bytes, so any name
+ *       round-trips exactly), {@code content} (the encoded bytes); primary key {@code (session_id, name)}; a foreign key
+ *       to {@code t_sessions} with {@code ON DELETE CASCADE ON UPDATE CASCADE}, so a delete or an id change moves
+ *       every attribute in the same statement and no attribute row outlives its session.</li>
+ *   <li>{@code t_evictions}: an append-only log of evictions for other nodes, see {@link EvictionLog}.</li>
+ * </ul>
+ *
+ * <h2>Concurrency</h2>
+ * Every transaction that changes a session locks its session row first ({@code UPDATE}, {@code INSERT},
+ * {@code DELETE} or {@code SELECT ... FOR UPDATE}) and only then touches its attribute rows. Writers of one session
+ * therefore queue on that row instead of racing on attribute keys: no duplicate-key errors, no lock-order
+ * deadlocks. A create inserts the row with {@code ON CONFLICT DO NOTHING} / {@code INSERT IGNORE} (H2: the
+ * duplicate-key error is caught), which answers {@code ALREADY_EXISTS}; an update that finds no row answers
+ * {@code MISSING} and writes nothing. {@code last_access} never moves backwards. Touch batches update rows in id
+ * order, so two batches cannot deadlock on each other. See {@link Jdbc} for the retry safety net.
+ *
+ * <h2>Expiry</h2>
+ * See {@link ExpiryClaims}: a claim locks, decides and deletes in one transaction; sweeps skip locked rows.
+ */
+final class JdbcSessionStore implements SessionStore {
+
+    private static final System.Logger LOG = System.getLogger(JdbcSessionStore.class.getName());
+
+    private static final String NEVER = Long.toString(Long.MAX_VALUE);
+    private static final String UPDATE_SESSION = "UPDATE {sessions} SET"
+            // expires_at first: MySQL evaluates SET left to right, so last_access is still the stored one here
+            + " expires_at = CASE WHEN ? <= 0 THEN " + NEVER + " ELSE GREATEST(last_access, ?) + ? END,"
+            + " last_access = GREATEST(last_access, ?), max_inactive = ?, version = version + 1 WHERE id = ?";
+    private static final String SELECT_VERSION = "SELECT version FROM {sessions} WHERE id = ?";
+    private static final String LOAD = "SELECT s.version, s.creation_time, s.last_access, s.max_inactive, a.name, a.content"
+            + " FROM {sessions} s LEFT JOIN {attributes} a ON a.session_id = s.id WHERE s.id = ?";
+    private static final String DELETE_ATTRIBUTE = "DELETE FROM {attributes} WHERE session_id = ? AND name = ?";
+    private static final String TOUCH = "UPDATE {sessions} SET"
+            + " expires_at = CASE WHEN max_inactive <= 0 THEN " + NEVER
+            + " ELSE GREATEST(last_access, ?) + max_inactive * ? END,"
+            // "* ?" with a BIGINT 1000: a portable way to multiply in 64 bits (INTEGER * 1000 overflows past 24 days)
+            + " last_access = GREATEST(last_access, ?) WHERE id = ?";
+    private static final String CHANGE_ID = "UPDATE {sessions} SET id = ? WHERE id = ?";
+    private static final String DELETE_SESSION = "DELETE FROM {sessions} WHERE id = ?";
+
+    private final Jdbc jdbc;
+    private final Tables tables;
+    private final EvictionLog evictions;
+    private final ExpiryClaims claims;
+    private final AutoCloseable onClose;
+    private final String updateSession;
+    private volatile boolean closed;
+
+    /**
+     * @param onClose releases what the provider opened for this store (the pool), or does nothing for a JNDI
+     *                data source that the container owns
+     */
+    JdbcSessionStore(Jdbc jdbc, Tables tables, EvictionLog evictions, AutoCloseable onClose) {
+        this.jdbc = jdbc;
+        this.tables = tables;
+        this.evictions = evictions;
+        this.claims = new ExpiryClaims(jdbc, tables, evictions);
+        this.onClose = onClose;
+        this.updateSession = tables.sql(UPDATE_SESSION) + (jdbc.dialect().updateReturnsVersion() ? " RETURNING version" : "");
+    }
+
+    @Override
+    public Optional<SessionRecord> load(String id) {
+        return jdbc.call("load", id, c -> {
+            try (PreparedStatement s = jdbc.prepare(c, tables.sql(LOAD))) {
+                s.setString(1, id);
+                try (ResultSet rows = s.executeQuery()) {
+                    if (!rows.next()) {
+                        return Optional.empty();
+                    }
+                    long version = rows.getLong(1);
+                    long created = rows.getLong(2);
+                    long accessed = rows.getLong(3);
+                    int maxInactive = rows.getInt(4);
+                    Map<String, byte[]> attributes = new LinkedHashMap<>();
+                    do {
+                        byte[] name = rows.getBytes(5);
+                        if (name != null) {
+                            attributes.put(new String(name, StandardCharsets.UTF_8), ExpiryClaims.value(id, rows.getBytes(6)));
+                        }
+                    } while (rows.next());
+                    return Optional.of(ExpiryClaims.record(id, version, created, accessed, maxInactive, attributes));
+                }
+            }
+        });
+    }
+
+    @Override
+    public OptionalLong version(String id) {
+        return jdbc.call("version", id, c -> {
+            try (PreparedStatement s = jdbc.prepare(c, tables.sql(SELECT_VERSION))) {
+                s.setString(1, id);
+                try (ResultSet rows = s.executeQuery()) {
+                    return rows.next() ? OptionalLong.of(rows.getLong(1)) : OptionalLong.empty();
+                }
+            }
+        });
+    }
+
+    @Override
+    public WriteResult write(ChangeSet changes) {
+        String id = changes.id();
+        return jdbc.transaction("write", id, c -> {
+            long version;
+            if (changes.created()) {
+                if (!insertSession(c, changes)) {
+                    return WriteResult.alreadyExists();
+                }
+                version = 1;
+            } else {
+                OptionalLong updated = updateSession(c, changes);
+                if (updated.isEmpty()) {
+                    return WriteResult.missing();
+                }
+                version = updated.getAsLong();
+            }
+            writeAttributes(c, changes);
+            return WriteResult.written(version);
+        });
+    }
+
+    /** Inserts the session row; false if the id exists. Its row lock is held until commit. */
+    private boolean insertSession(Connection c, ChangeSet changes) throws SQLException {
+        try (PreparedStatement s = jdbc.prepare(c, tables.sql(jdbc.dialect().insertSession()))) {
+            s.setString(1, changes.id());
+            s.setLong(2, changes.creationTime());
+            s.setLong(3, changes.lastAccessedTime());
+            s.setInt(4, changes.maxInactiveSeconds());
+            s.setLong(5, SessionRecord.expiresAt(changes.lastAccessedTime(), changes.maxInactiveSeconds()));
+            return s.executeUpdate() == 1;
+        } catch (SQLException e) {
+            if (isIntegrityViolation(e)) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
+    /** Bumps the version and sets the metadata, locking the row; empty if the session is not there. */
+    private OptionalLong updateSession(Connection c, ChangeSet changes) throws SQLException {
+        int maxInactive = changes.maxInactiveSeconds();
+        try (PreparedStatement s = jdbc.prepare(c, updateSession)) {
+            s.setInt(1, maxInactive);
+            s.setLong(2, changes.lastAccessedTime());
+            s.setLong(3, maxInactive * 1000L);
+            s.setLong(4, changes.lastAccessedTime());
+            s.setInt(5, maxInactive);
+            s.setString(6, changes.id());
+            if (jdbc.dialect().updateReturnsVersion()) {
+                try (ResultSet rows = s.executeQuery()) {
+                    return rows.next() ? OptionalLong.of(rows.getLong(1)) : OptionalLong.empty();
+                }
+            }
+            if (s.executeUpdate() == 0) {
+                return OptionalLong.empty();
+            }
+        }
+        try (PreparedStatement s = jdbc.prepare(c, tables.sql(SELECT_VERSION))) {
+            s.setString(1, changes.id());
+            try (ResultSet rows = s.executeQuery()) {
+                rows.next();
+                return OptionalLong.of(rows.getLong(1));
+            }
+        }
+    }
+
+    /** One batch of upserts and one of deletes, in name order; the session row is already locked. */
+    private void writeAttributes(Connection c, ChangeSet changes) throws SQLException {
+        if (!changes.setAttributes().isEmpty()) {
+            try (PreparedStatement s = jdbc.prepare(c, tables.sql(jdbc.dialect().upsertAttribute()))) {
+                for (Map.Entry<String, byte[]> attribute : new TreeMap<>(changes.setAttributes()).entrySet()) {
+                    s.setString(1, changes.id());
+                    s.setBytes(2, name(attribute.getKey()));
+                    s.setBytes(3, attribute.getValue());
+                    s.addBatch();
+                }
+                s.executeBatch();
+            }
+        }
+        if (!changes.removedAttributes().isEmpty()) {
+            try (PreparedStatement s = jdbc.prepare(c, tables.sql(DELETE_ATTRIBUTE))) {
+                for (String name : new TreeSet<>(changes.removedAttributes())) {
+                    s.setString(1, changes.id());
+                    s.setBytes(2, name(name));
+                    s.addBatch();
+                }
+                s.executeBatch();
+            }
+        }
+    }
+
+    @Override
+    public void touch(Collection<Touch> touches) {
+        if (touches.isEmpty()) {
+            return;
+        }
+        // In id order (and one per id, the latest time), so that concurrent batches lock rows in the same order.
+        TreeMap<String, Long> latest = new TreeMap<>();
+        touches.forEach(t -> latest.merge(t.id(), t.lastAccessedTime(), Math::max));
+        jdbc.transactionOver("touch", latest.keySet(), c -> {
+            try (PreparedStatement s = jdbc.prepare(c, tables.sql(TOUCH))) {
+                for (Map.Entry<String, Long> touch : latest.entrySet()) {
+                    s.setLong(1, touch.getValue());
+                    s.setLong(2, 1000L);
+                    s.setLong(3, touch.getValue());
+                    s.setString(4, touch.getKey());
+                    s.addBatch();
+                }
+                s.executeBatch();
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public boolean changeId(String oldId, String newId) {
+        if (oldId.equals(newId)) {
+            return false; // the new id "already exists"
+        }
+        return jdbc.transaction("changeId", oldId, c -> {
+            try (PreparedStatement s = jdbc.prepare(c, tables.sql(CHANGE_ID))) {
+                s.setString(1, newId);
+                s.setString(2, oldId);
+                if (s.executeUpdate() == 0) {
+                    return false;
+                }
+            } catch (SQLException e) {
+                if (isIntegrityViolation(e)) {
+                    return false; // newId is taken; the transaction rolls back
+                }
+                throw e;
+            }
+            evictions.record(c, oldId);
+            return true;
+        });
+    }
+
+    @Override
+    public boolean delete(String id) {
+        return jdbc.transaction("delete", id, c -> {
+            try (PreparedStatement s = jdbc.prepare(c, tables.sql(DELETE_SESSION))) {
+                s.setString(1, id);
+                if (s.executeUpdate() == 0) {
+                    return false;
+                }
+            }
+            evictions.record(c, id);
+            return true;
+        });
+    }
+
+    @Override
+    public ExpiryClaim claimIfExpired(String id, long nowMillis) {
+        return claims.claimIfExpired(id, nowMillis);
+    }
+
+    @Override
+    public List<SessionRecord> claimExpired(long nowMillis, int limit) {
+        return claims.claimExpired(nowMillis, limit);
+    }
+
+    @Override
+    public void announceEviction(String id) {
+        evictions.announce(id);
+    }
+
+    @Override
+    public void subscribeEvictions(EvictionListener listener) {
+        evictions.subscribe(listener);
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        evictions.close();
+        try {
+            onClose.close();
+        } catch (Exception e) {
+            LOG.log(System.Logger.Level.WARNING, "closing the JDBC session store: " + e, e);
+        }
+    }
+
+    private static boolean isIntegrityViolation(SQLException e) {
+        return e.getSQLState() != null && e.getSQLState().startsWith("23");
+    }
+
+    private static byte[] name(String name) {
+        return name.getBytes(StandardCharsets.UTF_8);
+    }
+
+}

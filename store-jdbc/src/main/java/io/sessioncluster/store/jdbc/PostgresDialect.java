@@ -1,0 +1,38 @@
+package io.sessioncluster.store.jdbc;
+
+import java.sql.SQLException;
+import java.util.Set;
+
+/** PostgreSQL 9.5+: {@code ON CONFLICT} upserts, {@code UPDATE ... RETURNING}, {@code SKIP LOCKED}. */
+final class PostgresDialect extends Dialect {
+
+    /** Server shutting down or restarting, or a statement cancelled by our query timeout. */
+    private static final Set<String> UNAVAILABLE = Set.of("57P01", "57P02", "57P03", "57014", "53300");
+
+    @Override
+    String name() {
+        return "postgresql";
+    }
+
+    @Override
+    String insertSession() {
+        // DO NOTHING: an existing id reports 0 rows instead of an error, so the server logs nothing.
+        return super.insertSession() + " ON CONFLICT (id) DO NOTHING";
+    }
+
+    @Override
+    String upsertAttribute() {
+        return "INSERT INTO {attributes} (session_id, name, content) VALUES (?, ?, ?)"
+                + " ON CONFLICT (session_id, name) DO UPDATE SET content = EXCLUDED.content";
+    }
+
+    @Override
+    boolean updateReturnsVersion() {
+        return true;
+    }
+
+    @Override
+    boolean isUnavailable(SQLException e) {
+        return super.isUnavailable(e) || UNAVAILABLE.contains(e.getSQLState());
+    }
+}

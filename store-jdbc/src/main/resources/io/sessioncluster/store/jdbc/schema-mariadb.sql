@@ -1,0 +1,24 @@
+-- session-cluster JDBC store, MariaDB 10.6+ / MySQL 8+ (InnoDB). ${table} is the tableName setting.
+-- Ids and attribute names are binary: compared byte for byte, case-sensitive, no trailing-space padding.
+CREATE TABLE IF NOT EXISTS ${table}_sessions (
+    id            VARBINARY(255) NOT NULL PRIMARY KEY,
+    version       BIGINT         NOT NULL,
+    creation_time BIGINT         NOT NULL,
+    last_access   BIGINT         NOT NULL,
+    max_inactive  INT            NOT NULL,
+    expires_at    BIGINT         NOT NULL,
+    INDEX ${table}_sessions_expiry (expires_at)
+) ENGINE = InnoDB;
+CREATE TABLE IF NOT EXISTS ${table}_attributes (
+    session_id VARBINARY(255)  NOT NULL,
+    name       VARBINARY(1024) NOT NULL,
+    content    LONGBLOB        NOT NULL,
+    PRIMARY KEY (session_id, name),
+    FOREIGN KEY (session_id) REFERENCES ${table}_sessions (id) ON DELETE CASCADE ON UPDATE CASCADE
+) ENGINE = InnoDB;
+CREATE TABLE IF NOT EXISTS ${table}_evictions (
+    seq        BIGINT         NOT NULL AUTO_INCREMENT PRIMARY KEY,
+    node       VARCHAR(36)    NOT NULL,
+    session_id VARBINARY(255) NOT NULL,
+    created    BIGINT         NOT NULL
+) ENGINE = InnoDB;

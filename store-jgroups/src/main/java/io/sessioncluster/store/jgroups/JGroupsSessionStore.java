@@ -1,0 +1,618 @@
+package io.sessioncluster.store.jgroups;
+
+import io.sessioncluster.core.ChangeSet;
+import io.sessioncluster.core.ExpiryClaim;
+import io.sessioncluster.core.RateLimitedLog;
+import io.sessioncluster.core.SessionIds;
+import io.sessioncluster.core.SessionRecord;
+import io.sessioncluster.core.Touch;
+import io.sessioncluster.core.WriteResult;
+import io.sessioncluster.core.store.EvictionListener;
+import io.sessioncluster.core.store.SessionStore;
+import io.sessioncluster.core.store.StoreException;
+import io.sessioncluster.core.store.StoreUnavailableException;
+import org.jgroups.Address;
+import org.jgroups.JChannel;
+import org.jgroups.MergeView;
+import org.jgroups.Message;
+import org.jgroups.Receiver;
+import org.jgroups.SuspectedException;
+import org.jgroups.UnreachableException;
+import org.jgroups.View;
+import org.jgroups.blocks.MessageDispatcher;
+import org.jgroups.blocks.RequestHandler;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
+
+/**
+ * A session store replicated between the nodes themselves over JGroups, no server needed. One store is one
+ * cluster member (one {@link JChannel}).
+ *
+ * <h2>Rules</h2>
+ * <ul>
+ *   <li>Every session has a primary owner: the ready member that scores highest for its id (rendezvous hashing,
+ *       see {@link Topology}). Every mutation (write, touch, changeId, delete, expiry claim) is sent to the owner,
+ *       which decides under the session's lock, bumps the version, sends the change to the copies, waits for each
+ *       of them to acknowledge, and only then answers. So versions grow by exactly one, concurrent writes from two
+ *       nodes merge per attribute, and an answered write is on every copy.</li>
+ *   <li>Copies: with {@code replication=all} every member; with {@code primary-backup} the next {@code backups}
+ *       members in the id's ranking. A node reads its own copy if it has one (always, in mode all) and asks the
+ *       owner otherwise.</li>
+ *   <li>Joining: a new member first pulls, from every member, the sessions it will hold (state transfer), then
+ *       announces itself ready; until every member acknowledged that, it owns nothing and answers no read from
+ *       its own (incomplete) copy.</li>
+ *   <li>View changes: in primary-backup the new primary of each session sends it to members that became owners,
+ *       and members that are no longer owners drop their copy; a copy found behind on the next write receives the
+ *       whole record before that write is acknowledged.</li>
+ *   <li>Partition and merge (MERGE3): after a merge every member pulls the state of the others; for each session
+ *       the higher version wins (on a tie, the later access time), and a tombstone (a deleted id, remembered for
+ *       {@code tombstoneSeconds}) wins over any version, so a merge never resurrects an invalidated session.
+ *       Listeners are told {@link EvictionListener#missedEvictions()}.</li>
+ *   <li>Expiry: a claim goes to the owner like any mutation, so exactly one caller wins each expired session.</li>
+ * </ul>
+ *
+ * <h2>Messages</h2>
+ * Own binary format ({@link Wire}, kinds in {@link Kind}): a format byte, a kind byte, then the body. Messages
+ * are checked before use; a malformed or oversized one is dropped with a rate-limited log line.
+ */
+final class JGroupsSessionStore implements SessionStore, RequestHandler, Receiver {
+
+    private static final System.Logger LOG = System.getLogger(JGroupsSessionStore.class.getName());
+    private static final EvictionListener NO_LISTENER = new EvictionListener() {
+        @Override
+        public void evicted(String id) {
+        }
+
+        @Override
+        public void missedEvictions() {
+        }
+    };
+
+    private final String clusterName;
+    private final String contextName;
+    private final Replication replication;
+    private final int backups;
+    private final long timeoutMillis;
+    private final int maxMessageBytes;
+    private final JChannel channel;
+    private final MessageDispatcher dispatcher;
+    private final Messaging messaging;
+    private final Replicas replicas;
+    private final LocalSessions local;
+    private final OwnerSide owner;
+    private final StateTransfer state;
+    private final Rebalancer rebalancer;
+    private final ScheduledExecutorService background;
+    private final RateLimitedLog warnings = new RateLimitedLog(60, TimeUnit.SECONDS);
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private volatile Topology topology;
+    private volatile EvictionListener listener = NO_LISTENER;
+    // Guarded by this: the view's members, those known to be ready, and whether this node is.
+    private List<Address> members = List.of();
+    private final Set<Address> readyMembers = new LinkedHashSet<>();
+    private boolean selfReady;
+
+    JGroupsSessionStore(Function<String, JChannel> channels, String clusterName, Replication replication, int backups,
+                        long timeoutMillis, long tombstoneMillis, int maxMessageBytes, String contextName) {
+        this.clusterName = clusterName;
+        this.contextName = contextName;
+        this.replication = replication;
+        this.backups = backups;
+        this.timeoutMillis = timeoutMillis;
+        this.maxMessageBytes = maxMessageBytes;
+        this.local = new LocalSessions(tombstoneMillis, System::currentTimeMillis);
+        this.channel = channels.apply(clusterName);
+        this.dispatcher = new MessageDispatcher(channel, this);
+        dispatcher.setReceiver(this);
+        this.messaging = new Messaging(dispatcher);
+        this.replicas = new Replicas(messaging, timeoutMillis, maxMessageBytes);
+        this.owner = new OwnerSide(local, () -> topology, replicas, this::route, this::evict, timeoutMillis);
+        this.state = new StateTransfer(local, messaging, replication, timeoutMillis, maxMessageBytes, member -> {
+            synchronized (this) {
+                readyMembers.add(member);
+                recompute();
+            }
+        });
+        this.rebalancer = new Rebalancer(local, replicas, replication, () -> topology, closed::get,
+                message -> warn("rebalance", "{0}: a session was not copied to a new backup (the next write will): {1}",
+                        contextName, message));
+        this.background = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "session-cluster-jgroups " + contextName);
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** Joins the cluster and receives this node's state; returns once this node is a ready member. */
+    JGroupsSessionStore start() {
+        try {
+            channel.connect(clusterName);
+            synchronized (this) {
+                recompute();
+            }
+            List<Address> others = others(topology.members());
+            if (!others.isEmpty()) {
+                state.pull(others);
+                messaging.callAll(others, new Wire.Out(Kind.READY).bytes(), timeoutMillis, "announce ready");
+            }
+            synchronized (this) {
+                selfReady = true;
+                recompute();
+            }
+            background.execute(rebalancer::start);
+            background.scheduleWithFixedDelay(local::pruneTombstones, 60, 60, TimeUnit.SECONDS);
+            LOG.log(System.Logger.Level.INFO, "{0}: joined JGroups cluster [{1}] as {2} with {3} members, replication {4}",
+                    contextName, clusterName, channel.address(), topology.members().size(), replication);
+            return this;
+        } catch (Exception e) {
+            close();
+            if (e instanceof StoreException se) {
+                throw se;
+            }
+            throw new StoreUnavailableException("cannot join JGroups cluster [" + clusterName + "]: " + e.getMessage(), e);
+        }
+    }
+
+    JChannel channel() {
+        return channel;
+    }
+
+    /** Sessions held on this node, as owner or copy: for tests and figures. */
+    int heldSessions() {
+        return local.size();
+    }
+
+    LocalSessions local() {
+        return local;
+    }
+
+    // ---- SessionStore ----
+
+    @Override
+    public Optional<SessionRecord> load(String id) {
+        Optional<SessionRecord> mine = ownCopy(id);
+        if (mine != null) {
+            return mine;
+        }
+        Wire.In in = expect(route(id, new Wire.Out(Kind.GET).id(id).bytes()), Kind.R_RECORD, id);
+        Optional<SessionRecord> r = in.bool() ? Optional.of(in.record()) : Optional.empty();
+        in.end();
+        return r;
+    }
+
+    @Override
+    public OptionalLong version(String id) {
+        Optional<SessionRecord> mine = ownCopy(id);
+        if (mine != null) {
+            return mine.map(r -> OptionalLong.of(r.version())).orElse(OptionalLong.empty());
+        }
+        Wire.In in = expect(route(id, new Wire.Out(Kind.VERSION).id(id).bytes()), Kind.R_VERSION, id);
+        boolean present = in.bool();
+        long v = in.i64();
+        return present ? OptionalLong.of(v) : OptionalLong.empty();
+    }
+
+    /** This node's copy if it is meant to hold one (null: ask the owner). */
+    private Optional<SessionRecord> ownCopy(String id) {
+        checkOpen();
+        if (owner.syncing()) {
+            return null; // after a merge, until the other side's state arrived: the owner answers (or says retry)
+        }
+        if (replication == Replication.ALL) {
+            return local.get(id);
+        }
+        Optional<SessionRecord> r = local.get(id);
+        return r.isPresent() && topology.isOwner(topology.self(), id) ? r : null;
+    }
+
+    @Override
+    public WriteResult write(ChangeSet changes) {
+        byte[] body = new Wire.Out(Kind.WRITE).change(changes).bytes();
+        if (body.length > maxMessageBytes) {
+            throw new StoreException("change set of session " + SessionIds.redact(changes.id()) + " is " + body.length
+                    + " bytes, more than jgroupsMaxMessageBytes (" + maxMessageBytes + ")");
+        }
+        Wire.In in = expect(route(changes.id(), body), Kind.R_WRITE, changes.id());
+        int status = in.i8();
+        long version = in.i64();
+        if (status >= WriteResult.Status.values().length) {
+            throw new StoreException("malformed answer to a write of session " + SessionIds.redact(changes.id()));
+        }
+        return new WriteResult(WriteResult.Status.values()[status], version);
+    }
+
+    @Override
+    public void touch(Collection<Touch> touches) {
+        Topology t = topology;
+        Map<Address, List<Touch>> byOwner = new LinkedHashMap<>();
+        for (Touch touch : touches) {
+            Address primary = t.primary(touch.id());
+            if (primary != null) {
+                byOwner.computeIfAbsent(primary, a -> new ArrayList<>()).add(touch);
+            }
+        }
+        for (Map.Entry<Address, List<Touch>> e : byOwner.entrySet()) {
+            Wire.Out out = new Wire.Out(Kind.TOUCH).i32(e.getValue().size());
+            e.getValue().forEach(touch -> out.id(touch.id()).i64(touch.lastAccessedTime()));
+            try {
+                if (e.getKey().equals(t.self())) {
+                    answer(t.self(), out.bytes());
+                } else {
+                    messaging.call(e.getKey(), out.bytes(), timeoutMillis);
+                }
+            } catch (Exception ex) {
+                warn("touch", "{0}: access times of {1} sessions not recorded (best effort): {2}", contextName,
+                        e.getValue().size(), ex.toString());
+            }
+        }
+    }
+
+    @Override
+    public boolean changeId(String oldId, String newId) {
+        Wire.In in = expect(route(oldId, new Wire.Out(Kind.CHANGE_ID).id(oldId).id(newId).bytes()), Kind.R_BOOL, oldId);
+        return in.bool();
+    }
+
+    @Override
+    public boolean delete(String id) {
+        return expect(route(id, new Wire.Out(Kind.DELETE).id(id).bytes()), Kind.R_BOOL, id).bool();
+    }
+
+    @Override
+    public ExpiryClaim claimIfExpired(String id, long nowMillis) {
+        Wire.In in = expect(route(id, new Wire.Out(Kind.CLAIM).id(id).i64(nowMillis).bytes()), Kind.R_CLAIM, id);
+        return switch (in.i8()) {
+            case 0 -> ExpiryClaim.GONE;
+            case 1 -> new ExpiryClaim.Alive(in.i64());
+            case 2 -> new ExpiryClaim.Claimed(in.record());
+            default -> throw new StoreException("malformed expiry answer for session " + SessionIds.redact(id));
+        };
+    }
+
+    @Override
+    public List<SessionRecord> claimExpired(long nowMillis, int limit) {
+        Set<String> candidates = new LinkedHashSet<>();
+        int wanted = Math.max(limit, Math.min(limit * 4, 10_000));
+        if (replication == Replication.ALL) {
+            candidates.addAll(local.expired(nowMillis, wanted, id -> true));
+        } else {
+            Topology t = topology;
+            candidates.addAll(local.expired(nowMillis, wanted, id -> t.self().equals(t.primary(id))));
+            byte[] ask = new Wire.Out(Kind.CANDIDATES).i64(nowMillis).i32(wanted).bytes();
+            for (byte[] answer : messaging.callAll(others(t.members()), ask, timeoutMillis, "expiry sweep").values()) {
+                if (answer != null) {
+                    Wire.In in = new Wire.In(answer, maxMessageBytes);
+                    int n = in.count(2);
+                    for (int i = 0; i < n; i++) {
+                        candidates.add(in.id());
+                    }
+                }
+            }
+        }
+        List<SessionRecord> claimed = new ArrayList<>();
+        for (String id : candidates) {
+            if (claimed.size() >= limit) {
+                break;
+            }
+            if (claimIfExpired(id, nowMillis) instanceof ExpiryClaim.Claimed c) {
+                claimed.add(c.record());
+            }
+        }
+        return claimed;
+    }
+
+    @Override
+    public void announceEviction(String id) {
+        try {
+            messaging.castAsync(new Wire.Out(Kind.EVICT).id(id).bytes(), channel.address());
+        } catch (Exception e) {
+            warn("evict", "{0}: eviction of a session not announced (best effort): {1}", contextName, e.toString());
+        }
+    }
+
+    @Override
+    public void subscribeEvictions(EvictionListener listener) {
+        this.listener = listener;
+    }
+
+    /** The owner's side of an eviction: every member but the one that asked hears it. */
+    private void evict(String id, Address origin) {
+        Address self = channel.address();
+        try {
+            messaging.castAsync(new Wire.Out(Kind.EVICT).id(id).bytes(), self, origin);
+        } catch (Exception e) {
+            warn("evict", "{0}: eviction of a session not announced (best effort): {1}", contextName, e.toString());
+        }
+        if (!self.equals(origin)) {
+            listener.evicted(id);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        background.shutdownNow();
+        try {
+            dispatcher.stop();
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.DEBUG, "stopping the dispatcher", e);
+        }
+        channel.close();
+        try {
+            background.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    // ---- routing ----
+
+    /**
+     * Sends an owner request to the session's primary (itself included) and returns the answer, looking again
+     * while the owner answers RETRY or leaves, until the timeout. A request that reached an owner which then failed
+     * is not repeated (it may have been applied): it fails as unavailable.
+     */
+    private Wire.In route(String id, byte[] request) {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+        Exception last = null;
+        while (true) {
+            checkOpen();
+            Topology t = topology;
+            Address primary = t.primary(id);
+            if (primary != null) {
+                byte[] answer;
+                try {
+                    answer = primary.equals(t.self()) ? answer(t.self(), request)
+                            : messaging.call(primary, request, Math.max(1, remainingMillis(deadline)));
+                } catch (SuspectedException | UnreachableException e) {
+                    answer = null;
+                    last = e;
+                } catch (StoreException e) {
+                    throw e;
+                } catch (Exception e) {
+                    throw new StoreUnavailableException("owner of session " + SessionIds.redact(id) + " did not answer"
+                            + " within " + timeoutMillis + " ms: " + e, e);
+                }
+                if (answer != null) {
+                    Wire.In in = new Wire.In(answer, maxMessageBytes);
+                    if (in.kind != Kind.R_RETRY) {
+                        return in;
+                    }
+                }
+            }
+            if (remainingMillis(deadline) <= 0) {
+                throw new StoreUnavailableException("no owner of session " + SessionIds.redact(id)
+                        + " answered within " + timeoutMillis + " ms (cluster " + clusterName + ")", last);
+            }
+            pause(10);
+        }
+    }
+
+    private Wire.In expect(Wire.In in, byte kind, String id) {
+        if (in.kind != kind) {
+            throw new StoreException("unexpected answer " + in.kind + " about session " + SessionIds.redact(id));
+        }
+        return in;
+    }
+
+    // ---- incoming ----
+
+    @Override
+    public Object handle(Message msg) {
+        if (closed.get()) {
+            return null;
+        }
+        byte[] body = msg.getArray();
+        if (body != null && (msg.getOffset() != 0 || msg.getLength() != body.length)) {
+            body = Arrays.copyOfRange(body, msg.getOffset(), msg.getOffset() + msg.getLength());
+        }
+        try {
+            return answer(msg.getSrc(), body);
+        } catch (Wire.Malformed e) {
+            warn("malformed " + msg.getSrc(), "{0}: dropped a malformed message from {1}: {2}", contextName,
+                    msg.getSrc(), e.getMessage());
+            return null;
+        }
+    }
+
+    private byte[] answer(Address src, byte[] body) {
+        Wire.In in = new Wire.In(body, maxMessageBytes);
+        if (topology == null) {
+            // Still connecting (another member joins at the same time): this node owns and holds nothing yet.
+            switch (in.kind) {
+                case Kind.STATE -> {
+                    return new Wire.Out(Kind.R_STATE).bool(false).bool(false).i32(0).i32(0).bytes();
+                }
+                case Kind.CANDIDATES -> {
+                    return new Wire.Out(Kind.R_IDS).i32(0).bytes();
+                }
+                case Kind.WRITE, Kind.TOUCH, Kind.CHANGE_ID, Kind.INSTALL, Kind.DELETE, Kind.CLAIM, Kind.GET,
+                     Kind.VERSION -> {
+                    return OwnerSide.retry();
+                }
+                default -> {
+                    // replication and eviction need no picture of the cluster
+                }
+            }
+        }
+        switch (in.kind) {
+            case Kind.WRITE, Kind.TOUCH, Kind.CHANGE_ID, Kind.INSTALL, Kind.DELETE, Kind.CLAIM, Kind.GET, Kind.VERSION -> {
+                return owner.handle(src, in);
+            }
+            case Kind.REPL_DELTA -> {
+                long version = in.i64();
+                ChangeSet c = in.change();
+                in.end();
+                return new Wire.Out(local.applyDelta(c, version) ? Kind.R_ACK : Kind.R_NEED_FULL).bytes();
+            }
+            case Kind.REPL_FULL -> {
+                boolean authoritative = in.bool();
+                SessionRecord r = in.record();
+                in.end();
+                local.applyFull(r, authoritative);
+                return ack();
+            }
+            case Kind.REPL_REMOVE -> {
+                String id = in.id();
+                in.end();
+                local.remove(id);
+                return ack();
+            }
+            case Kind.REPL_TOUCH -> {
+                int n = in.count(9);
+                for (int i = 0; i < n; i++) {
+                    local.touch(in.id(), in.i64());
+                }
+                in.end();
+                return ack();
+            }
+            case Kind.EVICT -> {
+                String id = in.id();
+                in.end();
+                if (!src.equals(channel.address())) {
+                    listener.evicted(id);
+                }
+                return null;
+            }
+            case Kind.STATE -> {
+                boolean ready;
+                synchronized (this) {
+                    ready = selfReady;
+                }
+                return state.page(src, in, topology, ready);
+            }
+            case Kind.READY -> {
+                in.end();
+                synchronized (this) {
+                    readyMembers.add(src);
+                    recompute();
+                }
+                background.execute(rebalancer::run);
+                return ack();
+            }
+            case Kind.CANDIDATES -> {
+                long now = in.i64();
+                int limit = Math.min(in.i32(), 10_000);
+                in.end();
+                Topology t = topology;
+                List<String> ids = local.expired(now, limit, id -> t.self().equals(t.primary(id)));
+                Wire.Out out = new Wire.Out(Kind.R_IDS).i32(ids.size());
+                ids.forEach(out::id);
+                return out.bytes();
+            }
+            default -> throw new Wire.Malformed("unknown message kind " + in.kind);
+        }
+    }
+
+    private static byte[] ack() {
+        return new Wire.Out(Kind.R_ACK).bytes();
+    }
+
+    // ---- membership and state ----
+
+    @Override
+    public void viewAccepted(View view) {
+        boolean merged = view instanceof MergeView;
+        synchronized (this) {
+            members = view.getMembers();
+            if (merged) {
+                readyMembers.addAll(members); // every side of a merge was a running cluster
+            }
+            readyMembers.retainAll(members);
+            recompute();
+        }
+        if (closed.get() || channel.address() == null) {
+            return;
+        }
+        try {
+            if (merged) {
+                owner.syncing(true);
+                background.execute(this::afterMerge);
+            }
+            background.execute(rebalancer::run);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // closing
+        }
+    }
+
+    /** Called holding this. */
+    private void recompute() {
+        Address self = channel.address();
+        if (self == null) {
+            return;
+        }
+        if (members.isEmpty() && channel.getView() != null) {
+            members = channel.getView().getMembers();
+        }
+        Set<Address> ready = new LinkedHashSet<>(readyMembers);
+        if (selfReady) {
+            ready.add(self);
+        }
+        topology = new Topology(self, members, ready, replication, backups);
+    }
+
+    private void afterMerge() {
+        try {
+            state.pull(others(topology.members()));
+        } catch (StoreException e) {
+            warn("merge", "{0}: state of a merged partition not fully received: {1}", contextName, e.getMessage());
+        } finally {
+            owner.syncing(false);
+        }
+        listener.missedEvictions();
+        LOG.log(System.Logger.Level.INFO, "{0}: merged partitions of cluster [{1}], now {2} members", contextName,
+                clusterName, topology.members().size());
+    }
+
+    // ---- helpers ----
+
+    private List<Address> others(List<Address> all) {
+        List<Address> others = new ArrayList<>(all);
+        others.remove(channel.address());
+        return others;
+    }
+
+    private void checkOpen() {
+        if (closed.get()) {
+            throw new StoreUnavailableException("JGroups store of " + contextName + " is closed", null);
+        }
+    }
+
+    private void warn(String key, String format, Object... args) {
+        long suppressed = warnings.permit(key);
+        if (suppressed >= 0) {
+            LOG.log(System.Logger.Level.WARNING, format + (suppressed > 0 ? " (" + suppressed + " more suppressed)" : ""),
+                    args);
+        }
+    }
+
+    private static long remainingMillis(long deadlineNanos) {
+        return TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime());
+    }
+
+    private static void pause(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StoreUnavailableException("interrupted", e);
+        }
+    }
+}

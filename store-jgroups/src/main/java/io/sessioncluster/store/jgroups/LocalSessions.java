@@ -1,0 +1,165 @@
+package io.sessioncluster.store.jgroups;
+
+import io.sessioncluster.core.ChangeSet;
+import io.sessioncluster.core.SessionRecord;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
+
+/**
+ * The sessions this node holds (as owner or copy) and the tombstones of deleted ones. Every change of one
+ * session is one atomic {@code compute}; the owner additionally serializes its writes per session with a lock
+ * (see {@link OwnerSide}), so copies receive changes in version order.
+ *
+ * <p>Tombstones: a deleted id is remembered for {@code tombstoneMillis}. A record that arrives by state transfer,
+ * rebalancing or merge (not by the owner's own create) is ignored while its id has a tombstone, so a merge never
+ * brings back a session that one side invalidated.
+ */
+final class LocalSessions {
+
+    private final Map<String, SessionRecord> records = new ConcurrentHashMap<>();
+    private final Map<String, Long> tombstones = new ConcurrentHashMap<>(); // id -> expires at (epoch ms)
+    private final long tombstoneMillis;
+    private final LongSupplier clock;
+
+    LocalSessions(long tombstoneMillis, LongSupplier clock) {
+        this.tombstoneMillis = tombstoneMillis;
+        this.clock = clock;
+    }
+
+    Optional<SessionRecord> get(String id) {
+        return Optional.ofNullable(records.get(id));
+    }
+
+    Collection<SessionRecord> all() {
+        return records.values();
+    }
+
+    int size() {
+        return records.size();
+    }
+
+    /** The record after applying {@code c} to {@code current} (null for a create), at {@code version}. */
+    static SessionRecord merged(SessionRecord current, ChangeSet c, long version) {
+        Map<String, byte[]> attributes = new LinkedHashMap<>();
+        if (current != null) {
+            attributes.putAll(current.attributes());
+        }
+        c.removedAttributes().forEach(attributes::remove);
+        c.setAttributes().forEach((name, value) -> attributes.put(name, value.clone()));
+        long creation = current == null ? c.creationTime() : current.creationTime();
+        return new SessionRecord(c.id(), version, creation, c.lastAccessedTime(), c.maxInactiveSeconds(), attributes);
+    }
+
+    /** The owner's write: stores {@code record} as the session's state and forgets any tombstone. */
+    void put(SessionRecord record) {
+        tombstones.remove(record.id());
+        records.put(record.id(), record);
+    }
+
+    /**
+     * A change replicated by the owner at {@code version}. Applied if this copy is at {@code version - 1}; already
+     * applied if at {@code version} or later; otherwise this copy is missing or behind, and the owner must send the
+     * whole record: returns false.
+     */
+    boolean applyDelta(ChangeSet c, long version) {
+        if (c.created()) {
+            // A late or repeated create must not roll back a copy that already moved on.
+            tombstones.remove(c.id());
+            records.merge(c.id(), merged(null, c, version), (current, created) -> current.version() >= version ? current : created);
+            return true;
+        }
+        boolean[] ok = {false};
+        records.computeIfPresent(c.id(), (id, current) -> {
+            if (current.version() >= version) {
+                ok[0] = true;
+                return current;
+            }
+            if (current.version() == version - 1) {
+                ok[0] = true;
+                return merged(current, c, version);
+            }
+            return current;
+        });
+        return ok[0];
+    }
+
+    /**
+     * A whole record. From the owner ({@code authoritative}) it replaces what is here unless this copy is newer (a
+     * late or repeated message), and clears a tombstone; from a state transfer or merge the newer version wins (on
+     * a tie the later access), and a tombstone wins over it.
+     */
+    void applyFull(SessionRecord r, boolean authoritative) {
+        if (authoritative) {
+            tombstones.remove(r.id());
+            records.merge(r.id(), r, (current, incoming) -> current.version() > incoming.version() ? current : incoming);
+            return;
+        }
+        if (hasTombstone(r.id())) {
+            return;
+        }
+        records.merge(r.id(), r, (current, incoming) -> newer(incoming, current) ? incoming : current);
+    }
+
+    private static boolean newer(SessionRecord a, SessionRecord b) {
+        return a.version() > b.version() || (a.version() == b.version() && a.lastAccessedTime() > b.lastAccessedTime());
+    }
+
+    /** Deletes and leaves a tombstone; returns what was held. */
+    Optional<SessionRecord> remove(String id) {
+        tombstones.put(id, clock.getAsLong() + tombstoneMillis);
+        return Optional.ofNullable(records.remove(id));
+    }
+
+    /** Forgets a copy this node no longer owns (rebalancing): no tombstone, the owners still hold it. */
+    void drop(String id) {
+        records.remove(id);
+    }
+
+    void tombstone(String id, long expiresAt) {
+        tombstones.merge(id, expiresAt, Math::max);
+        records.remove(id);
+    }
+
+    boolean hasTombstone(String id) {
+        Long until = tombstones.get(id);
+        return until != null && until > clock.getAsLong();
+    }
+
+    Map<String, Long> tombstones() {
+        return tombstones;
+    }
+
+    /** Access time only; never creates, never moves time backwards, no version bump. */
+    void touch(String id, long lastAccessedTime) {
+        records.computeIfPresent(id, (k, r) -> r.lastAccessedTime() >= lastAccessedTime ? r
+                : new SessionRecord(r.id(), r.version(), r.creationTime(), lastAccessedTime, r.maxInactiveSeconds(),
+                r.attributes()));
+    }
+
+    /** Ids of expired sessions that {@code mine} accepts, at most {@code limit}. */
+    List<String> expired(long nowMillis, int limit, java.util.function.Predicate<String> mine) {
+        List<String> ids = new ArrayList<>();
+        for (SessionRecord r : records.values()) {
+            if (ids.size() >= limit) {
+                break;
+            }
+            if (r.isExpiredAt(nowMillis) && mine.test(r.id())) {
+                ids.add(r.id());
+            }
+        }
+        return ids;
+    }
+
+    /** Drops tombstones past their time; called periodically. */
+    void pruneTombstones() {
+        long now = clock.getAsLong();
+        tombstones.values().removeIf(until -> until <= now);
+    }
+}

@@ -1,0 +1,281 @@
+package io.sessioncluster.store.jgroups;
+
+import io.sessioncluster.core.ChangeSet;
+import io.sessioncluster.core.SessionIds;
+import io.sessioncluster.core.SessionRecord;
+
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The binary format of every message and answer this store exchanges. Messages come from the network and are
+ * untrusted: a reader checks the format byte, every length against what is left, every id with
+ * {@link SessionIds#isWellFormed}, and fails with {@link Malformed} rather than reading past a bound.
+ *
+ * <pre>
+ * message  = FORMAT(1 byte) kind(1 byte) body
+ * id       = length(u8) ASCII bytes           (1..128, [A-Za-z0-9_-])
+ * name     = length(int) UTF-8 bytes          (0..MAX_NAME_BYTES)
+ * value    = length(int) bytes
+ * record   = id version(long) created(long) accessed(long) maxInactive(int) count(int) (name value)*
+ * change   = id created(bool) created(long) accessed(long) maxInactive(int) count(int) (name value)* count(int) name*
+ * </pre>
+ */
+final class Wire {
+
+    /** Bumped on any incompatible change; a message with another format byte is dropped. */
+    static final byte FORMAT = 1;
+    static final int MAX_NAME_BYTES = 64 * 1024;
+
+    private Wire() {
+    }
+
+    /** A message that does not follow the format: dropped, with a rate-limited log line. */
+    static final class Malformed extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        Malformed(String message) {
+            super(message);
+        }
+    }
+
+    /** Builds one message. */
+    static final class Out {
+        private final ByteArrayOutputStream bytes = new ByteArrayOutputStream(128);
+        private final DataOutputStream out = new DataOutputStream(bytes);
+
+        Out(byte kind) {
+            try {
+                out.writeByte(FORMAT);
+                out.writeByte(kind);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        Out bool(boolean v) {
+            return run(() -> out.writeBoolean(v));
+        }
+
+        Out i8(int v) {
+            return run(() -> out.writeByte(v));
+        }
+
+        Out i32(int v) {
+            return run(() -> out.writeInt(v));
+        }
+
+        Out i64(long v) {
+            return run(() -> out.writeLong(v));
+        }
+
+        Out id(String id) {
+            byte[] b = id.getBytes(StandardCharsets.US_ASCII);
+            return run(() -> {
+                out.writeByte(b.length);
+                out.write(b);
+            });
+        }
+
+        Out name(String name) {
+            byte[] b = name.getBytes(StandardCharsets.UTF_8);
+            return run(() -> {
+                out.writeInt(b.length);
+                out.write(b);
+            });
+        }
+
+        Out value(byte[] v) {
+            return run(() -> {
+                out.writeInt(v.length);
+                out.write(v);
+            });
+        }
+
+        Out record(SessionRecord r) {
+            id(r.id()).i64(r.version()).i64(r.creationTime()).i64(r.lastAccessedTime()).i32(r.maxInactiveSeconds());
+            attributes(r.attributes());
+            return this;
+        }
+
+        Out change(ChangeSet c) {
+            id(c.id()).bool(c.created()).i64(c.creationTime()).i64(c.lastAccessedTime()).i32(c.maxInactiveSeconds());
+            attributes(c.setAttributes());
+            i32(c.removedAttributes().size());
+            c.removedAttributes().forEach(this::name);
+            return this;
+        }
+
+        private void attributes(Map<String, byte[]> attributes) {
+            i32(attributes.size());
+            attributes.forEach((n, v) -> name(n).value(v));
+        }
+
+        byte[] bytes() {
+            return bytes.toByteArray();
+        }
+
+        private Out run(IoStep step) {
+            try {
+                step.run();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e); // a ByteArrayOutputStream does not fail
+            }
+            return this;
+        }
+
+        private interface IoStep {
+            void run() throws IOException;
+        }
+    }
+
+    /** Reads one message; every read is bounds-checked. */
+    static final class In {
+        private final ByteBuffer buf;
+        final byte kind;
+
+        In(byte[] message, int maxBytes) {
+            if (message == null || message.length < 2) {
+                throw new Malformed("message shorter than its header");
+            }
+            if (message.length > maxBytes) {
+                throw new Malformed("message of " + message.length + " bytes, larger than " + maxBytes);
+            }
+            this.buf = ByteBuffer.wrap(message);
+            byte format = buf.get();
+            if (format != FORMAT) {
+                throw new Malformed("unknown format " + format + " (expected " + FORMAT + ")");
+            }
+            this.kind = buf.get();
+        }
+
+        boolean bool() {
+            byte b = get(1).get();
+            if (b != 0 && b != 1) {
+                throw new Malformed("bad boolean " + b);
+            }
+            return b == 1;
+        }
+
+        int i8() {
+            return get(1).get() & 0xff;
+        }
+
+        int i32() {
+            return get(4).getInt();
+        }
+
+        long i64() {
+            return get(8).getLong();
+        }
+
+        /** A count of entries, each taking at least {@code minEntryBytes}: bounded by what is left. */
+        int count(int minEntryBytes) {
+            int n = i32();
+            if (n < 0 || (long) n * minEntryBytes > buf.remaining()) {
+                throw new Malformed("count " + n + " exceeds the message");
+            }
+            return n;
+        }
+
+        String id() {
+            int length = i8();
+            byte[] b = new byte[length];
+            get(length).get(b);
+            String id = new String(b, StandardCharsets.US_ASCII);
+            if (!SessionIds.isWellFormed(id) || id.indexOf('.') >= 0) {
+                throw new Malformed("malformed session id " + SessionIds.redact(id));
+            }
+            return id;
+        }
+
+        String name() {
+            int length = i32();
+            if (length < 0 || length > MAX_NAME_BYTES) {
+                throw new Malformed("attribute name of " + length + " bytes");
+            }
+            byte[] b = new byte[length];
+            get(length).get(b);
+            try {
+                return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                        .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(b)).toString();
+            } catch (CharacterCodingException e) {
+                throw new Malformed("attribute name is not UTF-8");
+            }
+        }
+
+        byte[] value() {
+            int length = i32();
+            if (length < 0) {
+                throw new Malformed("negative value length");
+            }
+            byte[] b = new byte[length];
+            get(length).get(b);
+            return b;
+        }
+
+        SessionRecord record() {
+            String id = id();
+            long version = i64();
+            if (version < 1) {
+                throw new Malformed("version " + version);
+            }
+            return new SessionRecord(id, version, i64(), i64(), i32(), attributes());
+        }
+
+        ChangeSet change() {
+            String id = id();
+            boolean created = bool();
+            long creation = i64();
+            long accessed = i64();
+            int maxInactive = i32();
+            Map<String, byte[]> set = attributes();
+            int removedCount = count(4);
+            Set<String> removed = new LinkedHashSet<>();
+            for (int i = 0; i < removedCount; i++) {
+                removed.add(name());
+            }
+            try {
+                return new ChangeSet(id, created, creation, accessed, maxInactive, set, removed);
+            } catch (IllegalArgumentException e) {
+                throw new Malformed(e.getMessage());
+            }
+        }
+
+        private Map<String, byte[]> attributes() {
+            int n = count(8);
+            Map<String, byte[]> attributes = new LinkedHashMap<>();
+            for (int i = 0; i < n; i++) {
+                String name = name();
+                if (attributes.put(name, value()) != null) {
+                    throw new Malformed("attribute name repeated");
+                }
+            }
+            return attributes;
+        }
+
+        /** Fails unless the whole message was read: trailing bytes mean a sender that does not follow the format. */
+        void end() {
+            if (buf.hasRemaining()) {
+                throw new Malformed(buf.remaining() + " trailing bytes");
+            }
+        }
+
+        private ByteBuffer get(int n) {
+            if (n > buf.remaining()) {
+                throw new Malformed("truncated: " + n + " bytes needed, " + buf.remaining() + " left");
+            }
+            return buf;
+        }
+    }
+}
