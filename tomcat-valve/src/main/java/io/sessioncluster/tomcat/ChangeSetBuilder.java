@@ -12,10 +12,13 @@ import org.apache.juli.logging.Log;
 import org.apache.juli.logging.LogFactory;
 import org.apache.tomcat.util.res.StringManager;
 
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -74,25 +77,18 @@ final class ChangeSetBuilder {
                 encodedFingerprints.put(name, Fingerprint.of(bytes));
             }
         }
+        List<String> candidates = new ArrayList<>();
         for (String name : readNames) {
             if (set.containsKey(name) || taken.set().contains(name) || removed.contains(name)) {
                 continue;
             }
             Object value = session.attributeValue(name);
-            if (value == null || ImmutableValues.isImmutable(value)) {
-                continue;
-            }
-            byte[] bytes = encode(id, name, value);
-            if (bytes == null) {
-                continue;
-            }
-            long fingerprint = Fingerprint.of(bytes);
-            Long stored = session.fingerprint(name);
-            if (stored == null || stored != fingerprint) {
-                set.put(name, bytes);
-                encodedFingerprints.put(name, fingerprint);
+            if (value != null && !ImmutableValues.isImmutable(value)) {
+                candidates.add(name);
             }
         }
+        Map<String, Long> mutated = mutatedInPlace(session, id, candidates, set);
+        encodedFingerprints.putAll(mutated);
         session.fingerprinted(encodedFingerprints);
 
         if (set.isEmpty() && removed.isEmpty() && !taken.created() && !taken.metadata()) {
@@ -105,6 +101,96 @@ final class ChangeSetBuilder {
         SessionChanges marks = taken.set().containsAll(set.keySet()) ? taken
                 : taken.then(new SessionChanges(set.keySet(), Set.of(), false, false));
         return new PendingWrite(session, changes, marks);
+    }
+
+    /**
+     * Finds the read attributes whose encoded form no longer matches the stored fingerprint, adds their bytes to
+     * {@code set} and returns their new fingerprints.
+     *
+     * <p>Attributes of one session often share objects (a cart pointing at its owner, the owner at the cart), so
+     * encoding each alone walks the shared graph once per attribute. Several read attributes are therefore first
+     * encoded together, as one graph: if that joint encoding matches the one recorded the last time these
+     * attributes all matched their stored fingerprints, none of them changed, and one walk sufficed. Otherwise each
+     * is encoded alone and compared, as for a single attribute, and the joint fingerprint is recorded if all
+     * matched. Equal encodings mean equal content (the encoding is decodable), so this finds exactly what the
+     * attribute-by-attribute check finds.
+     */
+    private Map<String, Long> mutatedInPlace(ClusteredSession session, String id, List<String> candidates,
+                                             Map<String, byte[]> set) {
+        if (candidates.isEmpty()) {
+            return Map.of();
+        }
+        if (candidates.size() == 1) {
+            return mutatedAlone(session, id, candidates.get(0), set);
+        }
+        candidates.sort(null);
+        List<String> readSet = List.copyOf(candidates);
+        long generation = session.readSetGeneration();
+        Long joint = jointFingerprint(session, readSet);
+        if (joint != null && joint.equals(session.verifiedReadSet(readSet))) {
+            return Map.of();
+        }
+        Map<String, Long> mutated = new HashMap<>();
+        boolean allEncoded = true;
+        for (String name : readSet) {
+            Object value = session.attributeValue(name);
+            byte[] bytes = value == null ? null : encode(id, name, value);
+            if (bytes == null) {
+                allEncoded = false;
+                continue;
+            }
+            long fingerprint = Fingerprint.of(bytes);
+            Long stored = session.fingerprint(name);
+            if (stored == null || stored != fingerprint) {
+                set.put(name, bytes);
+                mutated.put(name, fingerprint);
+            }
+        }
+        if (joint != null && allEncoded && mutated.isEmpty()) {
+            session.readSetVerified(readSet, joint, generation);
+        }
+        return mutated;
+    }
+
+    /** One read attribute: hashed in place first, encoded (for the write) only if it changed. */
+    private Map<String, Long> mutatedAlone(ClusteredSession session, String id, String name, Map<String, byte[]> set) {
+        Object value = session.attributeValue(name);
+        Long stored = session.fingerprint(name);
+        if (stored != null && value != null) {
+            try {
+                if (codec.fingerprint(value) == stored) {
+                    return Map.of();
+                }
+            } catch (RuntimeException e) {
+                // reported by the encoding below
+            }
+        }
+        byte[] bytes = value == null ? null : encode(id, name, value);
+        if (bytes == null) {
+            return Map.of();
+        }
+        long fingerprint = Fingerprint.of(bytes);
+        if (stored != null && stored == fingerprint) {
+            return Map.of();
+        }
+        set.put(name, bytes);
+        return Map.of(name, fingerprint);
+    }
+
+    /** The fingerprint of the named attributes encoded as one graph, or null if they cannot be (too large). */
+    private Long jointFingerprint(ClusteredSession session, List<String> names) {
+        Object[] values = new Object[names.size()];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = session.attributeValue(names.get(i));
+            if (values[i] == null) {
+                return null; // removed by a concurrent request meanwhile
+            }
+        }
+        try {
+            return codec.fingerprint(Arrays.asList(values));
+        } catch (RuntimeException e) {
+            return null; // the attribute-by-attribute check that follows reports what cannot be encoded
+        }
     }
 
     private byte[] encode(String sessionId, String name, Object value) {

@@ -111,6 +111,98 @@ class ChangeSetBuilderTest {
         assertThat(builder.build(session, Set.of(), 5)).isNull();
     }
 
+    @Test
+    void attributesReadTogetherAndUnchangedAreEncodedOnceAsOneGraph() {
+        CountingCodec counting = new CountingCodec();
+        ChangeSetBuilder counted = new ChangeSetBuilder(counting, true);
+        List<Object> shared = new ArrayList<>(List.of("apple"));
+        ClusteredSession session = loaded(Map.of("cart", new ArrayList<>(List.of(shared)),
+                "wishlist", new ArrayList<>(List.of(shared))));
+
+        assertThat(counted.build(session, Set.of("cart", "wishlist"), 2)).isNull();
+        assertThat(counting.encodes).as("first time: jointly, then each alone to verify").isEqualTo(3);
+
+        counting.encodes = 0;
+        assertThat(counted.build(session, Set.of("wishlist", "cart"), 3)).isNull();
+        assertThat(counting.encodes).as("verified before: one joint encoding").isEqualTo(1);
+
+        shared.add("pear"); // the object both attributes hold, mutated in place
+        PendingWrite write = counted.build(session, Set.of("cart", "wishlist"), 4);
+        assertThat(write).isNotNull();
+        assertThat(write.changes().setAttributes()).containsOnlyKeys("cart", "wishlist");
+    }
+
+    @Test
+    void aReadSetIsNoLongerTrustedOnceOneOfItsAttributesWasWrittenAlone() {
+        List<String> cart = new ArrayList<>(List.of("apple"));
+        List<String> wishlist = new ArrayList<>(List.of("plum"));
+        ClusteredSession session = loaded(Map.of("cart", cart, "wishlist", wishlist));
+        assertThat(builder.build(session, Set.of("cart", "wishlist"), 2)).isNull(); // verified: apple, plum
+
+        cart.add("pear");
+        PendingWrite alone = builder.build(session, Set.of("cart"), 3); // stored now: apple+pear
+        assertThat(alone.changes().setAttributes()).containsOnlyKeys("cart");
+
+        cart.remove("pear"); // back to the content the read set was verified with, but not what is stored
+        PendingWrite back = builder.build(session, Set.of("cart", "wishlist"), 4);
+        assertThat(back).isNotNull();
+        assertThat(back.changes().setAttributes()).containsOnlyKeys("cart");
+        assertThat(CODEC.decode(back.changes().setAttributes().get("cart"))).isEqualTo(List.of("apple"));
+    }
+
+    @Test
+    void aReadSetVerifiedWhileAnotherRequestChangedOneOfItsAttributesIsNotRecorded() {
+        ClusteredSession session = loaded(Map.of("cart", new ArrayList<>(List.of("apple")),
+                "wishlist", new ArrayList<>(List.of("plum"))));
+        List<String> readSet = List.of("cart", "wishlist");
+        long generation = session.readSetGeneration();
+        session.fingerprinted(Map.of("cart", 7L)); // another request wrote the cart meanwhile
+        session.readSetVerified(readSet, 42L, generation);
+        assertThat(session.verifiedReadSet(readSet)).isNull();
+
+        session.readSetVerified(readSet, 42L, session.readSetGeneration());
+        assertThat(session.verifiedReadSet(readSet)).isEqualTo(42L);
+        session.fingerprinted(Map.of("lastPage", 8L)); // not part of the read set
+        assertThat(session.verifiedReadSet(readSet)).isEqualTo(42L);
+        session.fingerprinted(Map.of("wishlist", 9L));
+        assertThat(session.verifiedReadSet(readSet)).isNull();
+    }
+
+    /** Session S1 (version 3) as loaded from the store, holding {@code attributes}. */
+    private static ClusteredSession loaded(Map<String, Object> attributes) {
+        Map<String, byte[]> stored = new java.util.HashMap<>();
+        Map<String, Long> fingerprints = new java.util.HashMap<>();
+        attributes.forEach((name, value) -> {
+            byte[] bytes = CODEC.encode(value);
+            stored.put(name, bytes);
+            fingerprints.put(name, Fingerprint.of(bytes));
+        });
+        ClusteredSession session = new ClusteredSession(new ClusteredSessionManager());
+        session.loadFrom(new SessionRecord("S1", 3, 1, 1, 60, stored), attributes, fingerprints);
+        session.assignDetachedId("S1");
+        return session;
+    }
+
+    /** {@link #CODEC}, counting its encodings. */
+    private static final class CountingCodec implements AttributeCodec {
+        int encodes;
+
+        @Override
+        public byte[] encode(Object value) {
+            encodes++;
+            return CODEC.encode(value);
+        }
+
+        @Override
+        public Object decode(byte[] bytes) {
+            return CODEC.decode(bytes);
+        }
+
+        @Override
+        public void checkAllowed(Object value) {
+        }
+    }
+
     /** Session S1 (version 3) as loaded from the store, holding {@code cart} as its only attribute. */
     private static ClusteredSession loadedWithCart(List<String> cart) {
         byte[] stored = CODEC.encode(cart);

@@ -27,6 +27,16 @@ public interface AttributeCodec {
     Object decode(byte[] bytes);
 
     /**
+     * {@link Fingerprint#of} the bytes {@link #encode} would return, for a check that needs no bytes: a codec may
+     * hash its buffer in place instead of copying it out.
+     *
+     * @throws CodecException as {@link #encode}
+     */
+    default long fingerprint(Object value) {
+        return Fingerprint.of(encode(value));
+    }
+
+    /**
      * A cheap early check, at {@code setAttribute} time, that the value's own class is allowed; the classes
      * it references are checked when it is encoded.
      *

@@ -48,12 +48,22 @@ public final class ClassAllowList {
     private final List<String> exact = new ArrayList<>();
     private final List<String> packages = new ArrayList<>();
     private final List<String> trees = new ArrayList<>();
+    /** {@code exact} with a {@code $} appended: the prefix of their nested classes. */
+    private final List<String> nestedPrefixes = new ArrayList<>();
     private final List<String> userPatterns;
+    /** The list is fixed once built, so each class is judged once: encoding checks classes on every request. */
+    private final ClassValue<Boolean> judged = new ClassValue<>() {
+        @Override
+        protected Boolean computeValue(Class<?> type) {
+            return judge(type);
+        }
+    };
 
     private ClassAllowList(List<String> userPatterns) {
         this.userPatterns = List.copyOf(userPatterns);
         BUILT_IN.forEach(this::addPattern);
         userPatterns.forEach(this::addPattern);
+        exact.forEach(candidate -> nestedPrefixes.add(candidate + "$"));
     }
 
     /** The built-in list plus {@code userPatterns}, each checked by {@link #parse}. */
@@ -93,8 +103,8 @@ public final class ClassAllowList {
         if (PRIMITIVES.contains(name)) {
             return true;
         }
-        for (String candidate : exact) {
-            if (name.equals(candidate) || name.startsWith(candidate + "$")) {
+        for (int i = 0; i < exact.size(); i++) {
+            if (name.equals(exact.get(i)) || name.startsWith(nestedPrefixes.get(i))) {
                 return true;
             }
         }
@@ -114,6 +124,10 @@ public final class ClassAllowList {
     }
 
     public boolean allows(Class<?> type) {
+        return judged.get(type);
+    }
+
+    private boolean judge(Class<?> type) {
         Class<?> element = type;
         while (element.isArray()) {
             element = element.getComponentType();

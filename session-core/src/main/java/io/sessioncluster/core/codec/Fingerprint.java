@@ -17,4 +17,9 @@ public final class Fingerprint {
     public static long of(byte[] encoded) {
         return XX3.hashBytes(encoded);
     }
+
+    /** The fingerprint of {@code length} encoded bytes at {@code offset}: equal to {@link #of} those bytes. */
+    static long of(byte[] buffer, int offset, int length) {
+        return XX3.hashBytes(buffer, offset, length);
+    }
 }

@@ -4,6 +4,7 @@ import com.esotericsoftware.kryo.KryoException;
 import com.esotericsoftware.kryo.util.Pool;
 
 import java.util.Objects;
+import java.util.function.Function;
 
 /**
  * Kryo 5, the default codec: several times faster and smaller than Java serialization. Kryo instances are
@@ -45,6 +46,16 @@ final class KryoAttributeCodec implements AttributeCodec {
 
     @Override
     public byte[] encode(Object value) {
+        return encodeThen(value, KryoBuffers.LimitedOutput::toBytes);
+    }
+
+    /** Hashes the encoded bytes where Kryo wrote them: a mutation check needs no copy. */
+    @Override
+    public long fingerprint(Object value) {
+        return encodeThen(value, output -> Fingerprint.of(output.getBuffer(), 0, output.position()));
+    }
+
+    private <T> T encodeThen(Object value, Function<KryoBuffers.LimitedOutput, T> result) {
         CodecFormat.checkAllowed(allowList, value);
         Context context = pool.obtain();
         boolean failed = true;
@@ -53,9 +64,9 @@ final class KryoAttributeCodec implements AttributeCodec {
             output.reset();
             output.writeByte(FORMAT);
             context.kryo.writeClassAndObject(output, value);
-            byte[] bytes = output.toBytes();
+            T taken = result.apply(output);
             failed = false;
-            return bytes;
+            return taken;
         } catch (RuntimeException | LinkageError | StackOverflowError e) {
             throw failure(e, CodecException.Reason.NOT_ENCODABLE,
                     "cannot encode a value of class [" + value.getClass().getName() + "]"); // not null: null never fails

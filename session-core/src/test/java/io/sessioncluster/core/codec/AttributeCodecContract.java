@@ -117,6 +117,16 @@ abstract class AttributeCodecContract {
     }
 
     @Test
+    void theFingerprintOfAValueIsTheFingerprintOfItsEncodedBytes() {
+        Map<String, Object> session = ShopModel.session(20);
+        assertThat(codec.fingerprint(session)).isEqualTo(Fingerprint.of(codec.encode(session)));
+        assertThat(codec.fingerprint("text")).isEqualTo(Fingerprint.of(codec.encode("text")));
+        assertThat(codec.fingerprint(ShopModel.session(19))).isNotEqualTo(codec.fingerprint(session));
+        CodecException e = failure(Reason.CLASS_NOT_ALLOWED, () -> codec.fingerprint(List.of(new NotAllowed())));
+        assertThat(e.getMessage()).contains(NotAllowed.class.getName()).doesNotContain("s3cr3t");
+    }
+
+    @Test
     void roundTripsNull() {
         assertThat(roundTrip(null)).isNull();
     }
