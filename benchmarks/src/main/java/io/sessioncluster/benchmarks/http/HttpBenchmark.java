@@ -27,13 +27,14 @@ import java.util.regex.Pattern;
  * {@code warmup} (s, 5), {@code duration} (s, 15), {@code users} (16), {@code cart-items} (14),
  * {@code heap-sessions} (5000, scaled to 10,000; 0 to skip), {@code only} (regex on scenario ids; the baseline always runs),
  * {@code out} (docs/benchmarks), {@code logs} (benchmarks/target/http-logs), {@code redis-server}
- * (redis-server), {@code jvm} (-Xms1g -Xmx1g -XX:+UseG1GC), {@code rounds} (1: each configuration once; more:
+ * (redis-server), {@code mix} (80/15/5: percent of reads, small writes and new sessions), {@code jvm}
+ * (-Xms1g -Xmx1g -XX:+UseG1GC), {@code rounds} (1: each configuration once; more:
  * every configuration again, starting elsewhere in the list, and the median ratio of the rounds is reported).
  */
 public final class HttpBenchmark {
 
     private static final Map<String, String> DEFAULTS = Map.ofEntries(Map.entry("warmup", "5"),
-            Map.entry("duration", "15"), Map.entry("users", "16"), Map.entry("cart-items", "14"),
+            Map.entry("mix", "80/15/5"), Map.entry("duration", "15"), Map.entry("users", "16"), Map.entry("cart-items", "14"),
             Map.entry("heap-sessions", "5000"), Map.entry("only", ".*"), Map.entry("out", "docs/benchmarks"),
             Map.entry("logs", "benchmarks/target/http-logs"), Map.entry("redis-server", "redis-server"),
             Map.entry("jvm", "-Xms1g -Xmx1g -XX:+UseG1GC"), Map.entry("rounds", "1"));
@@ -43,6 +44,7 @@ public final class HttpBenchmark {
 
     public static void main(String[] args) throws Exception {
         Map<String, String> options = options(args);
+        RequestMix.parse(options.get("mix")); // a malformed mix fails now, not in the first scenario's JVM
         Path out = Path.of(options.get("out"));
         Path logs = Path.of(options.get("logs"));
         Files.createDirectories(out);
@@ -105,7 +107,8 @@ public final class HttpBenchmark {
         command.addAll(Arrays.asList(options.get("jvm").trim().split("\\s+")));
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), ScenarioRun.class.getName(), s.id(),
                 Integer.toString(redisPort), options.get("cart-items"), options.get("users"), options.get("warmup"),
-                options.get("duration"), firstRound ? options.get("heap-sessions") : "-1", result.toString()));
+                options.get("duration"), firstRound ? options.get("heap-sessions") : "-1", result.toString(),
+                options.get("mix")));
         Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         long limit = Long.parseLong(options.get("warmup")) + Long.parseLong(options.get("duration")) + 180;
         if (!p.waitFor(limit, TimeUnit.SECONDS)) {
@@ -160,7 +163,7 @@ public final class HttpBenchmark {
                         + "%d items, small values), %,d bytes as Java serialization, %,d bytes with our Kryo codec; "
                         + "request mix %s; %s virtual users, each one keep-alive connection per node it talks to and "
                         + "one request in flight.", cartItems, session.size(), cartItems, bytes.size(), kryo,
-                RequestMix.DEFAULT, options.get("users"));
+                RequestMix.parse(options.get("mix")), options.get("users"));
     }
 
     private static Map<String, String> options(String[] args) {

@@ -17,6 +17,20 @@ record RequestMix(int readPercent, int writePercent, int newPercent) {
         }
     }
 
+    /** {@code --mix=80/15/5}: reads, small writes and new sessions, in percent. */
+    static RequestMix parse(String text) {
+        String[] parts = text.split("/");
+        if (parts.length != 3) {
+            throw new IllegalArgumentException("--mix is read/write/new in percent, e.g. 80/15/5, got " + text);
+        }
+        try {
+            return new RequestMix(Integer.parseInt(parts[0].strip()), Integer.parseInt(parts[1].strip()),
+                    Integer.parseInt(parts[2].strip()));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--mix is read/write/new in percent, e.g. 80/15/5, got " + text, e);
+        }
+    }
+
     Op next(RandomGenerator random) {
         int draw = random.nextInt(100);
         if (draw < readPercent) {

@@ -31,7 +31,7 @@ public final class ScenarioRun {
         Scenario scenario = Scenarios.byId(args[0]);
         BenchEnv env = new BenchEnv(Integer.parseInt(args[1]), Integer.parseInt(args[2]));
         LoadSettings load = new LoadSettings(Integer.parseInt(args[3]), Duration.ofSeconds(Long.parseLong(args[4])),
-                Duration.ofSeconds(Long.parseLong(args[5])), RequestMix.DEFAULT, 42);
+                Duration.ofSeconds(Long.parseLong(args[5])), RequestMix.parse(args[8]), 42);
         int heapSessions = Integer.parseInt(args[6]);
         Path out = Path.of(args[7]);
         new RedisInfo(env.redisPort()).flushAll();

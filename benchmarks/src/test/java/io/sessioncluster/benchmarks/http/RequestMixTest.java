@@ -31,4 +31,13 @@ class RequestMixTest {
         assertThatThrownBy(() -> new RequestMix(-1, 96, 5)).isInstanceOf(IllegalArgumentException.class);
         assertThat(new RequestMix(100, 0, 0).next(new SplittableRandom(1))).isEqualTo(Op.READ);
     }
+
+    @Test
+    void parsesTheMixOptionAndRejectsMalformedOnes() {
+        assertThat(RequestMix.parse("100/0/0")).isEqualTo(new RequestMix(100, 0, 0));
+        assertThat(RequestMix.parse(" 80 / 15 / 5 ")).isEqualTo(RequestMix.DEFAULT);
+        assertThatThrownBy(() -> RequestMix.parse("80/20")).hasMessageContaining("read/write/new");
+        assertThatThrownBy(() -> RequestMix.parse("a/b/c")).hasMessageContaining("a/b/c");
+        assertThatThrownBy(() -> RequestMix.parse("50/50/1")).hasMessageContaining("50/50/1");
+    }
 }
