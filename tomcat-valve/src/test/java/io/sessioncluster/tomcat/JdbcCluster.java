@@ -1,26 +1,14 @@
 package io.sessioncluster.tomcat;
 
-import org.apache.catalina.Context;
-import org.apache.catalina.LifecycleException;
-import org.apache.catalina.startup.Tomcat;
 import org.apache.tomcat.util.descriptor.web.ContextResource;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -61,7 +49,6 @@ final class JdbcCluster implements AfterEachCallback {
         }
     }
 
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     final String prefix = "it_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
     private final List<AutoCloseable> closeables = new ArrayList<>();
@@ -98,28 +85,13 @@ final class JdbcCluster implements AfterEachCallback {
      * and a {@code <Resource name="jdbc/sessions" type="javax.sql.DataSource">} (a HikariCP pool made by
      * {@code HikariJNDIFactory}) on the context, {@code dataSourceName="jdbc/sessions"} on the Manager.
      */
-    JndiNode jndiNode(Db db, String name) {
+    TestNode jndiNode(Db db, String name) {
         return jndiNode(db, name, "jdbc/sessions");
     }
 
     /** As {@link #jndiNode(Db, String)}, with the Manager's {@code dataSourceName} set to {@code dataSourceName}. */
-    JndiNode jndiNode(Db db, String name, String dataSourceName) {
+    TestNode jndiNode(Db db, String name, String dataSourceName) {
         use(db);
-        Path base;
-        try {
-            base = Files.createTempDirectory("sc-jndi-" + name + "-");
-            Files.createDirectories(base.resolve("webapp"));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        Tomcat tomcat = new Tomcat();
-        tomcat.setBaseDir(base.toString());
-        tomcat.setPort(0);
-        tomcat.getConnector();
-        tomcat.getHost().setAutoDeploy(false);
-        tomcat.getEngine().setJvmRoute(name);
-        tomcat.enableNaming();
-        Context context = tomcat.addContext("", base.resolve("webapp").toString());
         ContextResource resource = new ContextResource();
         resource.setName("jdbc/sessions");
         resource.setType("javax.sql.DataSource");
@@ -131,57 +103,13 @@ final class JdbcCluster implements AfterEachCallback {
             resource.setProperty("username", db.user());
         }
         resource.setProperty("maximumPoolSize", "4");
-        context.getNamingResources().addResource(resource);
-        ClusteredSessionManager manager = new ClusteredSessionManager();
-        manager.setProcessExpiresFrequency(1);
         Map<String, String> settings = settings(db);
         settings.remove("jdbcUrl");
         settings.remove("jdbcUser");
         settings.remove("jdbcPassword");
         settings.remove("jdbcPoolSize");
         settings.put("dataSourceName", dataSourceName);
-        settings.forEach(manager::setProperty);
-        context.setManager(manager);
-        Tomcat.addServlet(context, "test", new TestServlet()).addMapping("/s");
-        try {
-            tomcat.start();
-        } catch (LifecycleException e) {
-            TestNode.deleteTree(base);
-            throw new IllegalStateException(e);
-        }
-        return keep(new JndiNode(tomcat, context, base));
-    }
-
-    /** A node started by {@link #jndiNode}, called with plain HTTP (it is not a {@link TestNode}). */
-    record JndiNode(Tomcat tomcat, Context context, Path base) implements AutoCloseable {
-
-        boolean isAvailable() {
-            return context.getState() == org.apache.catalina.LifecycleState.STARTED;
-        }
-
-        /** Sends {@code op} with a session cookie (or none); answers the body and the new cookie, if any. */
-        String[] call(String cookie, String op, String name, String value) throws Exception {
-            String query = "op=" + op + "&name=" + name + (value == null ? "" : "&value=" + value);
-            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
-                    + tomcat.getConnector().getLocalPort() + "/s?" + query)).timeout(Duration.ofSeconds(20));
-            if (cookie != null) {
-                request.header("Cookie", "JSESSIONID=" + cookie);
-            }
-            HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
-            String setCookie = response.headers().allValues("set-cookie").stream().filter(h -> h.startsWith("JSESSIONID="))
-                    .map(h -> h.substring("JSESSIONID=".length()).split(";", 2)[0]).findFirst().orElse(null);
-            return new String[] {response.statusCode() + " " + response.body(), setCookie};
-        }
-
-        @Override
-        public void close() throws LifecycleException {
-            try {
-                tomcat.stop();
-                tomcat.destroy();
-            } finally {
-                TestNode.deleteTree(base);
-            }
-        }
+        return keep(TestNode.named(name).resource(resource).settings(settings).start());
     }
 
     /** Overwrites one attribute's stored bytes, as a damaged row would hold them. */

@@ -75,22 +75,20 @@ class JdbcClusterIT {
     @Test
     void aNodeFindsItsDatabaseThroughAJndiDataSource() throws Exception {
         JdbcCluster.Db db = JdbcCluster.Db.named("postgresql");
-        JdbcCluster.JndiNode jndi = cluster.jndiNode(db, "nodeJ");
+        TestNode jndi = cluster.jndiNode(db, "nodeJ");
         TestNode b = cluster.node(db, "nodeB");
 
-        String[] created = jndi.call(null, "set", "user", "alice");
-        assertThat(created[0]).isEqualTo("200 ok");
-        assertThat(created[1]).endsWith(".nodeJ");
-
         Browser browser = new Browser();
-        assertThat(browser.callAs(created[1], b, "get", "name", "user").body()).isEqualTo("alice");
+        assertThat(browser.call(jndi, "set", "name", "user", "value", "alice").status()).isEqualTo(200);
+        assertThat(browser.cookie()).endsWith(".nodeJ");
+        assertThat(browser.call(b, "get", "name", "user").body()).isEqualTo("alice");
         browser.call(b, "set", "name", "user", "value", "bob");
-        assertThat(jndi.call(browser.cookie(), "get", "user", null)[0]).isEqualTo("200 bob");
+        assertThat(browser.call(jndi, "get", "name", "user").body()).isEqualTo("bob");
     }
 
     @Test
     void aDataSourceNameThatIsNotBoundStopsTheStart() {
-        JdbcCluster.JndiNode node = cluster.jndiNode(JdbcCluster.Db.named("h2"), "nodeJ", "jdbc/misspelled");
+        TestNode node = cluster.jndiNode(JdbcCluster.Db.named("h2"), "nodeJ", "jdbc/misspelled");
         assertThat(node.isAvailable()).isFalse();
     }
 }

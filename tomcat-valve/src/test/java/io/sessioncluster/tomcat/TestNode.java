@@ -7,13 +7,16 @@ import org.apache.catalina.LifecycleException;
 import org.apache.catalina.LifecycleState;
 import org.apache.catalina.Wrapper;
 import org.apache.catalina.startup.Tomcat;
+import org.apache.tomcat.util.descriptor.web.ContextResource;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
@@ -86,6 +89,7 @@ final class TestNode implements AutoCloseable {
         private String jvmRoute;
         private ClassLoader parentLoader;
         private HttpSessionListener listener;
+        private final List<ContextResource> resources = new ArrayList<>();
 
         private Builder(String name) {
             this.name = name;
@@ -113,6 +117,12 @@ final class TestNode implements AutoCloseable {
             return this;
         }
 
+        /** A {@code <Resource>} of the context, found through Tomcat's naming (enabled for this node). */
+        Builder resource(ContextResource resource) {
+            resources.add(resource);
+            return this;
+        }
+
         Builder listener(HttpSessionListener sessionListener) {
             listener = sessionListener;
             return this;
@@ -134,7 +144,11 @@ final class TestNode implements AutoCloseable {
             if (jvmRoute != null) {
                 tomcat.getEngine().setJvmRoute(jvmRoute);
             }
+            if (!resources.isEmpty()) {
+                tomcat.enableNaming();
+            }
             Context context = tomcat.addContext("", base.resolve("webapp").toString());
+            resources.forEach(context.getNamingResources()::addResource);
             if (parentLoader != null) {
                 context.setParentClassLoader(parentLoader);
             }

@@ -19,7 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -30,7 +29,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  */
 class JdbcBadInputIT {
 
-    private static final Map<String, String> PREFIXES = new ConcurrentHashMap<>();
+    private static final TablePrefixes PREFIXES = new TablePrefixes("bad");
     private static final List<String> NASTY_IDS = List.of("x' OR '1'='1", "a\"; DROP TABLE users; --", "%", "_", "%_%",
             "\\", "a\\'b", "$1", "?", ":id", "/* c */", "'); DELETE FROM x; --", "ü-é-名前", " padded ", "NULL", "");
 
@@ -39,17 +38,12 @@ class JdbcBadInputIT {
     }
 
     private static String prefix(TestDatabase db) {
-        return PREFIXES.computeIfAbsent(db.name(), n -> TestDatabase.randomPrefix("bad" + n));
+        return PREFIXES.of(db);
     }
 
     @AfterAll
     static void dropTables() {
-        for (TestDatabase db : databases()) {
-            String prefix = PREFIXES.get(db.name());
-            if (prefix != null) {
-                db.dropTables(prefix);
-            }
-        }
+        PREFIXES.dropAll(databases());
     }
 
     @ParameterizedTest(name = "{0}")

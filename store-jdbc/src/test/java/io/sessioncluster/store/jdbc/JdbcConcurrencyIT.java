@@ -45,7 +45,7 @@ class JdbcConcurrencyIT {
 
     private static final int THREADS = 16;
     private static final int ROUNDS = 40;
-    private static final Map<String, String> PREFIXES = new ConcurrentHashMap<>();
+    private static final TablePrefixes PREFIXES = new TablePrefixes("conc");
 
     private final List<SessionStore> nodes = new ArrayList<>();
 
@@ -54,7 +54,7 @@ class JdbcConcurrencyIT {
     }
 
     private List<SessionStore> nodes(TestDatabase db, int count) {
-        String prefix = PREFIXES.computeIfAbsent(db.name(), n -> TestDatabase.randomPrefix("conc" + n));
+        String prefix = PREFIXES.of(db);
         for (int i = 0; i < count; i++) {
             nodes.add(db.open(prefix));
         }
@@ -69,12 +69,7 @@ class JdbcConcurrencyIT {
 
     @AfterAll
     static void dropTables() {
-        for (TestDatabase db : databases()) {
-            String prefix = PREFIXES.get(db.name());
-            if (prefix != null) {
-                db.dropTables(prefix);
-            }
-        }
+        PREFIXES.dropAll(databases());
     }
 
     /** The servers nodes share (H2 here is in-process memory: one JVM, no nodes starting on other hosts). */
@@ -226,7 +221,7 @@ class JdbcConcurrencyIT {
     }
 
     private void assertNoOrphanAttributes(TestDatabase db) throws Exception {
-        String prefix = PREFIXES.get(db.name());
+        String prefix = PREFIXES.used(db);
         try (Connection c = db.connect(); Statement s = c.createStatement();
              ResultSet rows = s.executeQuery("SELECT COUNT(*) FROM " + prefix + "_attributes a WHERE NOT EXISTS"
                      + " (SELECT 1 FROM " + prefix + "_sessions s WHERE s.id = a.session_id)")) {

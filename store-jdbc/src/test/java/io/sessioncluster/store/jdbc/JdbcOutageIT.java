@@ -17,7 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -36,7 +35,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 @Timeout(120)
 class JdbcOutageIT {
 
-    private static final Map<String, String> PREFIXES = new ConcurrentHashMap<>();
+    private static final TablePrefixes PREFIXES = new TablePrefixes("out");
 
     static List<TestDatabase> databases() {
         return List.of(TestDatabase.postgres(), TestDatabase.mariadb());
@@ -47,11 +46,7 @@ class JdbcOutageIT {
     }
 
     private static SessionStore openVia(TestDatabase db, DatabaseProxy proxy, int timeoutMillis) {
-        String prefix = PREFIXES.computeIfAbsent(db.name(), n -> {
-            String p = TestDatabase.randomPrefix("out" + n);
-            db.open(p).close(); // tables created directly, not through the proxy
-            return p;
-        });
+        String prefix = PREFIXES.of(db, p -> db.open(p).close()); // tables created directly, not through the proxy
         Map<String, String> raw = db.settings(prefix);
         raw.put("jdbcUrl", db.urlVia(proxy.port()));
         raw.put("jdbcTimeoutMillis", Integer.toString(timeoutMillis));
@@ -61,12 +56,7 @@ class JdbcOutageIT {
 
     @AfterAll
     static void dropTables() {
-        for (TestDatabase db : databases()) {
-            String prefix = PREFIXES.get(db.name());
-            if (prefix != null) {
-                db.dropTables(prefix);
-            }
-        }
+        PREFIXES.dropAll(databases());
     }
 
     @ParameterizedTest(name = "{0}")

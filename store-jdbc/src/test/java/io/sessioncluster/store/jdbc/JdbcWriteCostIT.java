@@ -14,7 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -27,7 +26,7 @@ class JdbcWriteCostIT {
 
     private static final int ATTRIBUTES = 50;
     private static final int ATTRIBUTE_BYTES = 1024;
-    private static final Map<String, String> PREFIXES = new ConcurrentHashMap<>();
+    private static final TablePrefixes PREFIXES = new TablePrefixes("cost");
 
     static List<TestDatabase> databases() {
         return List.of(TestDatabase.postgres(), TestDatabase.mariadb(), TestDatabase.h2());
@@ -35,18 +34,13 @@ class JdbcWriteCostIT {
 
     @AfterAll
     static void dropTables() {
-        for (TestDatabase db : databases()) {
-            String prefix = PREFIXES.get(db.name());
-            if (prefix != null) {
-                db.dropTables(prefix);
-            }
-        }
+        PREFIXES.dropAll(databases());
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("databases")
     void changingOneSmallAttributeOfALargeSessionSendsUnderTwoPercentOfIt(TestDatabase db) {
-        String prefix = PREFIXES.computeIfAbsent(db.name(), n -> TestDatabase.randomPrefix("cost" + n));
+        String prefix = PREFIXES.of(db);
         db.open(prefix).close(); // creates the tables
         try (HikariDataSource pool = DataSources.pool(db.url(), db.user(), db.password(), 2, 5000, "/cost")) {
             CountingDataSource counting = new CountingDataSource(pool);
