@@ -6,7 +6,6 @@ import io.sessioncluster.core.store.StoreException;
 import io.sessioncluster.core.store.StoreUnavailableException;
 
 import org.apache.juli.logging.Log;
-import org.apache.juli.logging.LogFactory;
 import org.apache.tomcat.util.res.StringManager;
 
 import java.util.Iterator;
@@ -27,7 +26,7 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 final class AsyncSessionWriter implements SessionWriter {
 
-    private static final Log log = LogFactory.getLog(AsyncSessionWriter.class);
+    private static final Log log = Logs.of(AsyncSessionWriter.class);
     private static final StringManager sm = StringManager.getManager(AsyncSessionWriter.class);
     private static final long RETRY_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
     private static final long CLOSE_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(10);

@@ -9,7 +9,6 @@ import io.sessioncluster.core.codec.Fingerprint;
 import io.sessioncluster.core.codec.ImmutableValues;
 
 import org.apache.juli.logging.Log;
-import org.apache.juli.logging.LogFactory;
 import org.apache.tomcat.util.res.StringManager;
 
 import java.util.ArrayList;
@@ -31,7 +30,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class ChangeSetBuilder {
 
-    private static final Log log = LogFactory.getLog(ChangeSetBuilder.class);
+    private static final Log log = Logs.of(ChangeSetBuilder.class);
     private static final StringManager sm = StringManager.getManager(ChangeSetBuilder.class);
 
     private final AttributeCodec codec;

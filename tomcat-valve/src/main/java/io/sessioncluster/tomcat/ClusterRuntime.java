@@ -9,7 +9,6 @@ import io.sessioncluster.core.store.StoreUnavailableException;
 
 import org.apache.catalina.LifecycleException;
 import org.apache.juli.logging.Log;
-import org.apache.juli.logging.LogFactory;
 import org.apache.tomcat.util.res.StringManager;
 
 import java.util.Locale;
@@ -24,7 +23,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class ClusterRuntime {
 
-    private static final Log log = LogFactory.getLog(ClusterRuntime.class);
+    private static final Log log = Logs.of(ClusterRuntime.class);
     private static final StringManager sm = StringManager.getManager(ClusterRuntime.class);
     static final long FLUSH_INTERVAL_MILLIS = 1_000;
     private static final long ASYNC_OFFER_TIMEOUT_MILLIS = 5_000;

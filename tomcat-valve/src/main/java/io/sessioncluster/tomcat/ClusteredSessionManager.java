@@ -18,7 +18,6 @@ import org.apache.catalina.Session;
 import org.apache.catalina.session.ManagerBase;
 import org.apache.catalina.session.StandardSession;
 import org.apache.juli.logging.Log;
-import org.apache.juli.logging.LogFactory;
 import org.apache.naming.ContextBindings;
 import org.apache.tomcat.util.res.StringManager;
 
@@ -45,7 +44,7 @@ import javax.naming.NamingException;
  */
 public class ClusteredSessionManager extends ManagerBase {
 
-    private static final Log log = LogFactory.getLog(ClusteredSessionManager.class);
+    private static final Log log = Logs.of(ClusteredSessionManager.class);
     private static final StringManager sm = StringManager.getManager(ClusteredSessionManager.class);
 
     private final ManagerSettings settings = new ManagerSettings(this);

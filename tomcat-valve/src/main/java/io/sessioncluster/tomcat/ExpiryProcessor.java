@@ -9,7 +9,6 @@ import io.sessioncluster.core.store.StoreException;
 
 import org.apache.catalina.Session;
 import org.apache.juli.logging.Log;
-import org.apache.juli.logging.LogFactory;
 import org.apache.tomcat.util.res.StringManager;
 
 import java.util.ArrayList;
@@ -34,7 +33,7 @@ final class ExpiryProcessor {
 
     enum Outcome { KEPT, EXPIRED, GONE }
 
-    private static final Log log = LogFactory.getLog(ExpiryProcessor.class);
+    private static final Log log = Logs.of(ExpiryProcessor.class);
     private static final StringManager sm = StringManager.getManager(ExpiryProcessor.class);
     static final long ORPHAN_GRACE_MILLIS = 2_000;
     private static final int ORPHAN_BATCH = 100;

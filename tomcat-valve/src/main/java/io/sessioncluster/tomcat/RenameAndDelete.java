@@ -5,7 +5,6 @@ import io.sessioncluster.core.store.SessionStore;
 import io.sessioncluster.core.store.StoreException;
 
 import org.apache.juli.logging.Log;
-import org.apache.juli.logging.LogFactory;
 import org.apache.tomcat.util.res.StringManager;
 
 import java.util.List;
@@ -20,7 +19,7 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class RenameAndDelete {
 
-    private static final Log log = LogFactory.getLog(RenameAndDelete.class);
+    private static final Log log = Logs.of(RenameAndDelete.class);
     private static final StringManager sm = StringManager.getManager(RenameAndDelete.class);
 
     private final SessionStore store;

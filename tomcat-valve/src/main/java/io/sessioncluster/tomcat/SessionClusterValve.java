@@ -19,7 +19,6 @@ import org.apache.catalina.connector.Request;
 import org.apache.catalina.connector.Response;
 import org.apache.catalina.valves.ValveBase;
 import org.apache.juli.logging.Log;
-import org.apache.juli.logging.LogFactory;
 import org.apache.tomcat.util.res.StringManager;
 
 import java.io.IOException;
@@ -44,7 +43,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class SessionClusterValve extends ValveBase {
 
-    private static final Log log = LogFactory.getLog(SessionClusterValve.class);
+    private static final Log log = Logs.of(SessionClusterValve.class);
     private static final StringManager sm = StringManager.getManager(SessionClusterValve.class);
     static final String RETRY_AFTER_SECONDS = "1";
 

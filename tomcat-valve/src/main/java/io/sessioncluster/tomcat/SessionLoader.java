@@ -7,7 +7,6 @@ import io.sessioncluster.core.codec.CodecException;
 import io.sessioncluster.core.codec.Fingerprint;
 
 import org.apache.juli.logging.Log;
-import org.apache.juli.logging.LogFactory;
 import org.apache.tomcat.util.res.StringManager;
 
 import java.util.HashMap;
@@ -22,7 +21,7 @@ import java.util.function.Supplier;
  */
 final class SessionLoader {
 
-    private static final Log log = LogFactory.getLog(SessionLoader.class);
+    private static final Log log = Logs.of(SessionLoader.class);
     private static final StringManager sm = StringManager.getManager(SessionLoader.class);
 
     private final AttributeCodec codec;

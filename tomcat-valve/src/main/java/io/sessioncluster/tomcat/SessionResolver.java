@@ -8,7 +8,6 @@ import io.sessioncluster.core.store.StoreException;
 import io.sessioncluster.core.store.StoreUnavailableException;
 
 import org.apache.juli.logging.Log;
-import org.apache.juli.logging.LogFactory;
 import org.apache.tomcat.util.res.StringManager;
 
 import java.util.ArrayList;
@@ -36,7 +35,7 @@ import java.util.function.Supplier;
  */
 final class SessionResolver {
 
-    private static final Log log = LogFactory.getLog(SessionResolver.class);
+    private static final Log log = Logs.of(SessionResolver.class);
     private static final StringManager sm = StringManager.getManager(SessionResolver.class);
     private static final int LOCK_STRIPES = 64;
 

@@ -7,7 +7,6 @@ import io.sessioncluster.core.store.SessionStore;
 import io.sessioncluster.core.store.StoreException;
 
 import org.apache.juli.logging.Log;
-import org.apache.juli.logging.LogFactory;
 import org.apache.tomcat.util.res.StringManager;
 
 import java.util.function.Consumer;
@@ -15,7 +14,7 @@ import java.util.function.Consumer;
 /** One write to the store and what its result means for the local copy; shared by both write modes. */
 final class StoreWrites {
 
-    private static final Log log = LogFactory.getLog(StoreWrites.class);
+    private static final Log log = Logs.of(StoreWrites.class);
     private static final StringManager sm = StringManager.getManager(StoreWrites.class);
 
     private final SessionStore store;

@@ -6,7 +6,6 @@ import io.sessioncluster.core.store.StoreException;
 import io.sessioncluster.core.store.StoreUnavailableException;
 
 import org.apache.juli.logging.Log;
-import org.apache.juli.logging.LogFactory;
 import org.apache.tomcat.util.res.StringManager;
 
 import java.util.concurrent.TimeUnit;
@@ -18,7 +17,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class SyncSessionWriter implements SessionWriter {
 
-    private static final Log log = LogFactory.getLog(SyncSessionWriter.class);
+    private static final Log log = Logs.of(SyncSessionWriter.class);
     private static final StringManager sm = StringManager.getManager(SyncSessionWriter.class);
 
     private final StoreWrites writes;

@@ -6,7 +6,6 @@ import io.sessioncluster.core.store.SessionStore;
 import io.sessioncluster.core.store.StoreException;
 
 import org.apache.juli.logging.Log;
-import org.apache.juli.logging.LogFactory;
 import org.apache.tomcat.util.res.StringManager;
 
 import java.util.ArrayList;
@@ -22,7 +21,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class TouchBatcher {
 
-    private static final Log log = LogFactory.getLog(TouchBatcher.class);
+    private static final Log log = Logs.of(TouchBatcher.class);
     private static final StringManager sm = StringManager.getManager(TouchBatcher.class);
 
     private final SessionStore store;

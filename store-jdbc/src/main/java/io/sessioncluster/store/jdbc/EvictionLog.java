@@ -1,5 +1,6 @@
 package io.sessioncluster.store.jdbc;
 
+import io.sessioncluster.core.Loggers;
 import io.sessioncluster.core.RateLimitedLog;
 import io.sessioncluster.core.SessionIds;
 import io.sessioncluster.core.store.EvictionListener;
@@ -34,7 +35,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class EvictionLog implements AutoCloseable {
 
-    private static final System.Logger LOG = System.getLogger(EvictionLog.class.getName());
+    private static final System.Logger LOG = Loggers.of(EvictionLog.class);
 
     static final long RESCAN_MILLIS = 5_000;
     static final long RETENTION_MILLIS = 300_000;

@@ -1,5 +1,6 @@
 package io.sessioncluster.store.jdbc;
 
+import io.sessioncluster.core.Loggers;
 import io.sessioncluster.core.SessionIds;
 import io.sessioncluster.core.store.StoreException;
 import io.sessioncluster.core.store.StoreUnavailableException;
@@ -28,7 +29,7 @@ import javax.sql.DataSource;
 final class Jdbc {
 
     static final int MAX_ATTEMPTS = 5;
-    private static final System.Logger LOG = System.getLogger(Jdbc.class.getName());
+    private static final System.Logger LOG = Loggers.of(Jdbc.class);
 
     @FunctionalInterface
     interface Work<T> {

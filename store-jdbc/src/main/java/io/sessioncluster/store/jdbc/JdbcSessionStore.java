@@ -2,6 +2,7 @@ package io.sessioncluster.store.jdbc;
 
 import io.sessioncluster.core.ChangeSet;
 import io.sessioncluster.core.ExpiryClaim;
+import io.sessioncluster.core.Loggers;
 import io.sessioncluster.core.SessionRecord;
 import io.sessioncluster.core.Touch;
 import io.sessioncluster.core.WriteResult;
@@ -52,7 +53,7 @@ import java.util.TreeSet;
  */
 final class JdbcSessionStore implements SessionStore {
 
-    private static final System.Logger LOG = System.getLogger(JdbcSessionStore.class.getName());
+    private static final System.Logger LOG = Loggers.of(JdbcSessionStore.class);
 
     private static final String NEVER = Long.toString(Long.MAX_VALUE);
     private static final String UPDATE_SESSION = "UPDATE {sessions} SET"

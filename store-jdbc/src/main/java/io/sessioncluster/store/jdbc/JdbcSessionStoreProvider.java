@@ -1,6 +1,7 @@
 package io.sessioncluster.store.jdbc;
 
 import com.zaxxer.hikari.HikariDataSource;
+import io.sessioncluster.core.Loggers;
 import io.sessioncluster.core.config.ConfigException;
 import io.sessioncluster.core.config.Setting;
 import io.sessioncluster.core.config.Settings;
@@ -26,7 +27,7 @@ import javax.sql.DataSource;
 public final class JdbcSessionStoreProvider implements SessionStoreProvider {
 
     public static final String NAME = "jdbc";
-    private static final System.Logger LOG = System.getLogger(JdbcSessionStoreProvider.class.getName());
+    private static final System.Logger LOG = Loggers.of(JdbcSessionStoreProvider.class);
 
     /**
      * JNDI data sources found by this provider instance (one per Manager start). The first open runs where the

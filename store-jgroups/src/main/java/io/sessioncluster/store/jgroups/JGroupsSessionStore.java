@@ -2,6 +2,7 @@ package io.sessioncluster.store.jgroups;
 
 import io.sessioncluster.core.ChangeSet;
 import io.sessioncluster.core.ExpiryClaim;
+import io.sessioncluster.core.Loggers;
 import io.sessioncluster.core.RateLimitedLog;
 import io.sessioncluster.core.SessionIds;
 import io.sessioncluster.core.SessionRecord;
@@ -71,7 +72,7 @@ import java.util.function.Function;
  */
 final class JGroupsSessionStore implements SessionStore, RequestHandler, Receiver {
 
-    private static final System.Logger LOG = System.getLogger(JGroupsSessionStore.class.getName());
+    private static final System.Logger LOG = Loggers.of(JGroupsSessionStore.class);
     private static final EvictionListener NO_LISTENER = new EvictionListener() {
         @Override
         public void evicted(String id) {

@@ -1,5 +1,6 @@
 package io.sessioncluster.store.jgroups;
 
+import io.sessioncluster.core.Loggers;
 import io.sessioncluster.core.config.ConfigException;
 import io.sessioncluster.core.config.Setting;
 import io.sessioncluster.core.config.Settings;
@@ -16,7 +17,7 @@ import java.util.List;
 public final class JGroupsSessionStoreProvider implements SessionStoreProvider {
 
     public static final String NAME = "jgroups";
-    private static final System.Logger LOG = System.getLogger(JGroupsSessionStoreProvider.class.getName());
+    private static final System.Logger LOG = Loggers.of(JGroupsSessionStoreProvider.class);
 
     @Override
     public String name() {

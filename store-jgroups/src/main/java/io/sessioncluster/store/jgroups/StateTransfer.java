@@ -1,5 +1,6 @@
 package io.sessioncluster.store.jgroups;
 
+import io.sessioncluster.core.Loggers;
 import io.sessioncluster.core.SessionRecord;
 import io.sessioncluster.core.store.StoreUnavailableException;
 import org.jgroups.Address;
@@ -23,7 +24,7 @@ final class StateTransfer {
 
     /** Attribute bytes per page: keeps each answer far below any sane message limit. */
     private static final int PAGE_BYTES = 4 << 20;
-    private static final System.Logger LOG = System.getLogger(StateTransfer.class.getName());
+    private static final System.Logger LOG = Loggers.of(StateTransfer.class);
 
     private final LocalSessions local;
     private final Messaging messaging;

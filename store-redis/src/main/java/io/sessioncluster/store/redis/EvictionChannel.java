@@ -3,6 +3,7 @@ package io.sessioncluster.store.redis;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import io.sessioncluster.core.Loggers;
 import io.sessioncluster.core.RateLimitedLog;
 import io.sessioncluster.core.SessionIds;
 import io.sessioncluster.core.store.EvictionListener;
@@ -27,7 +28,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class EvictionChannel implements AutoCloseable {
 
-    private static final System.Logger LOG = System.getLogger(EvictionChannel.class.getName());
+    private static final System.Logger LOG = Loggers.of(EvictionChannel.class);
     private static final int MAX_MESSAGE_BYTES = 256;
 
     private final RedisConnector connector;

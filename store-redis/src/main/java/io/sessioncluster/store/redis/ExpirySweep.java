@@ -2,6 +2,7 @@ package io.sessioncluster.store.redis;
 
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.sessioncluster.core.ExpiryClaim;
+import io.sessioncluster.core.Loggers;
 import io.sessioncluster.core.SessionIds;
 import io.sessioncluster.core.SessionRecord;
 import io.sessioncluster.core.store.StoreException;
@@ -19,7 +20,7 @@ import java.util.concurrent.CompletableFuture;
  */
 final class ExpirySweep {
 
-    private static final System.Logger LOG = System.getLogger(ExpirySweep.class.getName());
+    private static final System.Logger LOG = Loggers.of(ExpirySweep.class);
 
     private final RedisSessionStore store;
     private final RedisCall call;

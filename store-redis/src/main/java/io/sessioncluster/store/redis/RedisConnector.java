@@ -17,6 +17,7 @@ import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.Delay;
+import io.sessioncluster.core.Loggers;
 import io.sessioncluster.core.store.StoreException;
 import io.sessioncluster.core.store.StoreUnavailableException;
 
@@ -48,7 +49,7 @@ import javax.net.ssl.TrustManagerFactory;
  */
 final class RedisConnector implements AutoCloseable {
 
-    private static final System.Logger LOG = System.getLogger(RedisConnector.class.getName());
+    private static final System.Logger LOG = Loggers.of(RedisConnector.class);
     private static final long RETRY_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     private final RedisEndpoint endpoint;

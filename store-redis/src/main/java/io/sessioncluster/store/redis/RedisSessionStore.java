@@ -7,6 +7,7 @@ import io.lettuce.core.ZAddArgs;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.sessioncluster.core.ChangeSet;
 import io.sessioncluster.core.ExpiryClaim;
+import io.sessioncluster.core.Loggers;
 import io.sessioncluster.core.SessionIds;
 import io.sessioncluster.core.SessionRecord;
 import io.sessioncluster.core.Touch;
@@ -94,7 +95,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class RedisSessionStore implements SessionStore {
 
-    private static final System.Logger LOG = System.getLogger(RedisSessionStore.class.getName());
+    private static final System.Logger LOG = Loggers.of(RedisSessionStore.class);
 
     private final RedisConnector connector;
     private final HashLayout layout;
