@@ -85,12 +85,7 @@ public class ClusteredSessionManager extends ManagerBase {
      */
     public void validateSettings() throws LifecycleException {
         String contextName = contextName();
-        Map<String, SessionStoreProvider> providers;
-        try {
-            providers = SessionStores.discover(ClusteredSessionManager.class.getClassLoader());
-        } catch (RuntimeException e) {
-            throw new LifecycleException(sm.getString("manager.configInvalid", contextName, e.getMessage()), e);
-        }
+        Map<String, SessionStoreProvider> providers = providers(contextName);
         settings.validate(contextName, providers);
     }
 
@@ -122,18 +117,22 @@ public class ClusteredSessionManager extends ManagerBase {
         return "ClusteredSessionManager";
     }
 
+    /** The store providers on this library's class path; a broken service file fails the start like bad settings. */
+    private static Map<String, SessionStoreProvider> providers(String contextName) throws LifecycleException {
+        try {
+            return SessionStores.discover(ClusteredSessionManager.class.getClassLoader());
+        } catch (RuntimeException e) {
+            throw new LifecycleException(sm.getString("manager.configInvalid", contextName, e.getMessage()), e);
+        }
+    }
+
     // ---------------------------------------------------------------- lifecycle
 
     @Override
     protected void startInternal() throws LifecycleException {
         super.startInternal();
         String contextName = contextName();
-        Map<String, SessionStoreProvider> providers;
-        try {
-            providers = SessionStores.discover(ClusteredSessionManager.class.getClassLoader());
-        } catch (RuntimeException e) {
-            throw new LifecycleException(sm.getString("manager.configInvalid", contextName, e.getMessage()), e);
-        }
+        Map<String, SessionStoreProvider> providers = providers(contextName);
         ClusterConfig config = settings.validate(contextName, providers);
         // A store may look up the application's JNDI resources when it opens (the jdbc store's dataSourceName), and
         // Tomcat resolves java:comp/env through the thread context loader, which the store calls replace: bind the

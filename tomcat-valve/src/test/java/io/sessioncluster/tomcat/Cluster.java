@@ -3,9 +3,6 @@ package io.sessioncluster.tomcat;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
-import java.util.ArrayList;
-import java.util.List;
-
 /**
  * The nodes of one test, sharing one {@link RedisFixture} (so one fresh key prefix). Register it as an instance
  * field with {@code @RegisterExtension}: after each test it closes what it started, newest first (after the test
@@ -14,7 +11,7 @@ import java.util.List;
 final class Cluster implements AfterEachCallback {
 
     private final RedisFixture redis = new RedisFixture();
-    private final List<AutoCloseable> closeables = new ArrayList<>();
+    private final Started started = new Started();
 
     RedisFixture redis() {
         return redis;
@@ -42,23 +39,19 @@ final class Cluster implements AfterEachCallback {
 
     /** Closes {@code closeable} after the test (before anything kept earlier). */
     <T extends AutoCloseable> T keep(T closeable) {
-        closeables.add(0, closeable);
-        return closeable;
+        return started.keep(closeable);
     }
 
     /** Stops a node during the test (it is not closed again afterwards). */
     void stop(TestNode node) {
         node.close();
-        closeables.remove(node);
+        started.forget(node);
     }
 
     @Override
     public void afterEach(ExtensionContext context) throws Exception {
         try {
-            for (AutoCloseable c : closeables) {
-                c.close();
-            }
-            closeables.clear();
+            started.closeAll();
         } finally {
             redis.close();
         }

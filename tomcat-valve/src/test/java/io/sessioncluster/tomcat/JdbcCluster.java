@@ -51,7 +51,7 @@ final class JdbcCluster implements AfterEachCallback {
 
 
     final String prefix = "it_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-    private final List<AutoCloseable> closeables = new ArrayList<>();
+    private final Started started = new Started();
     private final List<Db> used = new ArrayList<>();
 
     /** Manager settings for a node over {@code db} with its own pool; {@code extra} are name/value pairs. */
@@ -128,7 +128,7 @@ final class JdbcCluster implements AfterEachCallback {
 
     /** Stops a node during the test (it is not closed again afterwards). */
     void stop(AutoCloseable node) throws Exception {
-        closeables.remove(node);
+        started.forget(node);
         node.close();
     }
 
@@ -139,17 +139,13 @@ final class JdbcCluster implements AfterEachCallback {
     }
 
     private <T extends AutoCloseable> T keep(T closeable) {
-        closeables.add(0, closeable);
-        return closeable;
+        return started.keep(closeable);
     }
 
     @Override
     public void afterEach(ExtensionContext context) throws Exception {
         try {
-            for (AutoCloseable c : closeables) {
-                c.close();
-            }
-            closeables.clear();
+            started.closeAll();
         } finally {
             for (Db db : used) {
                 try (Connection c = DriverManager.getConnection(db.url(), db.user(), db.password());

@@ -36,13 +36,7 @@ public final class JGroupsSessionStoreProvider implements SessionStoreProvider {
         if (clusterName.isEmpty()) {
             clusterName = "session-cluster:" + (contextName == null || contextName.isEmpty() ? "/" : contextName);
         }
-        JGroupsStack stack = new JGroupsStack(settings.get(JGroupsSettings.CONFIG), settings.get(JGroupsSettings.STACK),
-                settings.get(JGroupsSettings.BIND_ADDRESS), settings.get(JGroupsSettings.BIND_PORT),
-                settings.get(JGroupsSettings.PORT_RANGE), settings.get(JGroupsSettings.MULTICAST_ADDRESS),
-                settings.get(JGroupsSettings.MULTICAST_PORT), settings.get(JGroupsSettings.INITIAL_HOSTS),
-                settings.get(JGroupsSettings.SECRET), settings.get(JGroupsSettings.JOIN_TIMEOUT_MILLIS),
-                settings.get(JGroupsSettings.FAILURE_DETECTION_MILLIS),
-                settings.get(JGroupsSettings.MERGE_INTERVAL_MILLIS));
+        JGroupsStack stack = JGroupsStack.from(settings);
         if (stack.config().isEmpty() && stack.bindAddress().isLoopbackAddress()) {
             LOG.log(System.Logger.Level.INFO, "{0}: jgroupsBindAddress is {1}: only nodes on this host can join cluster"
                     + " [{2}]; set it to an address the other hosts reach for a multi-host cluster", contextName,

@@ -1,5 +1,6 @@
 package io.sessioncluster.store.jgroups;
 
+import io.sessioncluster.core.config.Settings;
 import io.sessioncluster.core.store.StoreException;
 import org.jgroups.JChannel;
 import org.jgroups.protocols.FD_ALL3;
@@ -45,6 +46,17 @@ import javax.crypto.spec.SecretKeySpec;
 record JGroupsStack(Optional<Path> config, StackType type, InetAddress bindAddress, int bindPort, int portRange,
                     String multicastAddress, int multicastPort, String initialHosts, String secret,
                     int joinTimeoutMillis, int failureDetectionMillis, int mergeIntervalMillis) {
+
+    /** The stack the {@code jgroups*} settings describe. */
+    static JGroupsStack from(Settings settings) {
+        return new JGroupsStack(settings.get(JGroupsSettings.CONFIG), settings.get(JGroupsSettings.STACK),
+                settings.get(JGroupsSettings.BIND_ADDRESS), settings.get(JGroupsSettings.BIND_PORT),
+                settings.get(JGroupsSettings.PORT_RANGE), settings.get(JGroupsSettings.MULTICAST_ADDRESS),
+                settings.get(JGroupsSettings.MULTICAST_PORT), settings.get(JGroupsSettings.INITIAL_HOSTS),
+                settings.get(JGroupsSettings.SECRET), settings.get(JGroupsSettings.JOIN_TIMEOUT_MILLIS),
+                settings.get(JGroupsSettings.FAILURE_DETECTION_MILLIS),
+                settings.get(JGroupsSettings.MERGE_INTERVAL_MILLIS));
+    }
 
     /** PBKDF2 rounds: a cost paid once per node start, making a guessed secret expensive to test. */
     private static final int KEY_ROUNDS = 65_536;

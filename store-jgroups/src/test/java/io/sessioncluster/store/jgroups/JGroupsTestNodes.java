@@ -55,13 +55,7 @@ final class JGroupsTestNodes {
     static JGroupsSessionStore open(String cluster, String... extra) {
         Settings settings = Settings.parse(JGroupsSettings.ALL, settings(cluster, extra));
         JGroupsSessionStoreProvider.checkCombination(settings);
-        JGroupsStack stack = new JGroupsStack(settings.get(JGroupsSettings.CONFIG), settings.get(JGroupsSettings.STACK),
-                settings.get(JGroupsSettings.BIND_ADDRESS), settings.get(JGroupsSettings.BIND_PORT),
-                settings.get(JGroupsSettings.PORT_RANGE), settings.get(JGroupsSettings.MULTICAST_ADDRESS),
-                settings.get(JGroupsSettings.MULTICAST_PORT), settings.get(JGroupsSettings.INITIAL_HOSTS),
-                settings.get(JGroupsSettings.SECRET), settings.get(JGroupsSettings.JOIN_TIMEOUT_MILLIS),
-                settings.get(JGroupsSettings.FAILURE_DETECTION_MILLIS),
-                settings.get(JGroupsSettings.MERGE_INTERVAL_MILLIS));
+        JGroupsStack stack = JGroupsStack.from(settings);
         java.util.function.Function<String, JChannel> channels = settings.get(JGroupsSettings.CONFIG).isPresent()
                 ? stack::channel : name -> withDiscard(stack, name);
         return new JGroupsSessionStore(channels, cluster,
