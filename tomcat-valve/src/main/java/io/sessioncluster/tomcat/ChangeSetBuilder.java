@@ -34,12 +34,14 @@ final class ChangeSetBuilder {
     private static final StringManager sm = StringManager.getManager(ChangeSetBuilder.class);
 
     private final AttributeCodec codec;
+    private final AuthReplication auth;
     private final boolean detectMutations;
     private final RateLimitedLog skipped = new RateLimitedLog(60, TimeUnit.SECONDS);
 
     /** @param detectMutations re-encode what a request read to find in-place changes ({@code detectMutations}) */
-    ChangeSetBuilder(AttributeCodec codec, boolean detectMutations) {
+    ChangeSetBuilder(AttributeCodec codec, AuthReplication auth, boolean detectMutations) {
         this.codec = codec;
+        this.auth = auth;
         this.detectMutations = detectMutations;
     }
 
@@ -76,6 +78,14 @@ final class ChangeSetBuilder {
                 encodedFingerprints.put(name, Fingerprint.of(bytes));
             }
         }
+        if (taken.auth()) {
+            byte[] state = auth.encode(session);
+            if (state == null) {
+                removed.add(AuthStateCodec.ATTRIBUTE);
+            } else {
+                set.put(AuthStateCodec.ATTRIBUTE, state);
+            }
+        }
         List<String> candidates = new ArrayList<>();
         for (String name : readNames) {
             if (set.containsKey(name) || taken.set().contains(name) || removed.contains(name)) {
@@ -97,8 +107,9 @@ final class ChangeSetBuilder {
                 session.getMaxInactiveInterval(), set, removed);
         // Attributes found mutated in place carry no set mark; a failed write must give them back as set marks too,
         // or their new fingerprint (recorded above) would hide the change from every later request.
-        SessionChanges marks = taken.set().containsAll(set.keySet()) ? taken
-                : taken.then(new SessionChanges(set.keySet(), Set.of(), false, false));
+        Set<String> inPlace = new LinkedHashSet<>(mutated.keySet());
+        SessionChanges marks = inPlace.isEmpty() ? taken
+                : taken.then(new SessionChanges(inPlace, Set.of(), false, false));
         return new PendingWrite(session, changes, marks);
     }
 

@@ -33,6 +33,7 @@ final class ClusterRuntime {
     final DeferredStore store;
     final SessionWriter writer;
     final TouchBatcher touches;
+    final AuthReplication auth;
     final ChangeSetBuilder builder;
     final SessionLoader loader;
     final ExpiryProcessor expiry;
@@ -52,10 +53,11 @@ final class ClusterRuntime {
                         TimeUnit.MILLISECONDS, "session-cluster-writer[" + contextName + "]")
                 : new SyncSessionWriter(writes);
         this.touches = new TouchBatcher(store);
-        this.builder = new ChangeSetBuilder(codec, config.detectMutations());
-        this.loader = new SessionLoader(codec, manager::newSession);
+        this.auth = new AuthReplication(new AuthStateCodec(codec), manager.getPersistAuthentication());
+        this.builder = new ChangeSetBuilder(codec, auth, config.detectMutations());
+        this.loader = new SessionLoader(codec, auth, manager::newSession);
         this.expiry = new ExpiryProcessor(manager, store, touches, writer, loader);
-        this.resolver = new SessionResolver(manager, store, loader, expiry, writer, config.sticky());
+        this.resolver = new SessionResolver(manager, store, loader, auth, expiry, writer, config.sticky());
         this.renames = new RenameAndDelete(store, writer, touches);
         this.completion = new RequestCompletion(builder, writer, touches);
         this.flusher = Executors.newSingleThreadScheduledExecutor(r -> {

@@ -9,6 +9,7 @@ import org.apache.catalina.Manager;
 import org.apache.catalina.session.StandardSession;
 import org.apache.tomcat.util.res.StringManager;
 
+import java.security.Principal;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashSet;
@@ -46,6 +47,7 @@ final class ClusteredSession extends StandardSession {
     private final transient Set<String> removedNames = new LinkedHashSet<>();
     private transient boolean created;
     private transient boolean metadataChanged;
+    private transient boolean authChanged;
 
     /** Reads made outside any request scope (background or foreign threads). */
     private final transient Set<String> readsOutsideRequest = ConcurrentHashMap.newKeySet();
@@ -94,6 +96,9 @@ final class ClusteredSession extends StandardSession {
 
     @Override
     public void setAttribute(String name, Object value, boolean notify) {
+        if (AuthStateCodec.ATTRIBUTE.equals(name)) {
+            throw new IllegalArgumentException(SM.getString("session.reservedName", name));
+        }
         if (name != null && value != null) {
             try {
                 clusterManager().codec().checkAllowed(value);
@@ -139,6 +144,42 @@ final class ClusteredSession extends StandardSession {
             }
         }
         return value;
+    }
+
+    // The authentication state travels with the session (AuthReplication): a change of it is a change to write.
+
+    @Override
+    public void setPrincipal(Principal principal) {
+        super.setPrincipal(principal);
+        authChanged();
+    }
+
+    @Override
+    public void setAuthType(String authType) {
+        super.setAuthType(authType);
+        authChanged();
+    }
+
+    @Override
+    public void setNote(String name, Object value) {
+        super.setNote(name, value);
+        if (AuthReplication.isReplicatedNote(name)) {
+            authChanged();
+        }
+    }
+
+    @Override
+    public void removeNote(String name) {
+        super.removeNote(name);
+        if (AuthReplication.isReplicatedNote(name)) {
+            authChanged();
+        }
+    }
+
+    private void authChanged() {
+        synchronized (marks) {
+            authChanged = true;
+        }
     }
 
     @Override
@@ -195,11 +236,12 @@ final class ClusteredSession extends StandardSession {
             readsOut.add(name);
         }
         synchronized (marks) {
-            SessionChanges taken = new SessionChanges(setNames, removedNames, created, metadataChanged);
+            SessionChanges taken = new SessionChanges(setNames, removedNames, created, metadataChanged, authChanged);
             setNames.clear();
             removedNames.clear();
             created = false;
             metadataChanged = false;
+            authChanged = false;
             return taken;
         }
     }
@@ -221,13 +263,14 @@ final class ClusteredSession extends StandardSession {
             }
             created |= failed.created();
             metadataChanged |= failed.metadata();
+            authChanged |= failed.auth();
         }
     }
 
     /** True while this node holds changes the store has not been sent (in async mode: not yet queued). */
     boolean hasUnsentChanges() {
         synchronized (marks) {
-            return created || metadataChanged || !setNames.isEmpty() || !removedNames.isEmpty();
+            return created || metadataChanged || authChanged || !setNames.isEmpty() || !removedNames.isEmpty();
         }
     }
 
@@ -341,7 +384,8 @@ final class ClusteredSession extends StandardSession {
     }
 
     /** Fills a session built by the manager from a stored record; fires nothing. */
-    void loadFrom(SessionRecord record, Map<String, Object> values, Map<String, Long> encodedFingerprints) {
+    void loadFrom(SessionRecord record, Map<String, Object> values, Map<String, Long> encodedFingerprints,
+                  AuthState auth) {
         this.creationTime = record.creationTime();
         this.lastAccessedTime = record.lastAccessedTime();
         this.thisAccessedTime = record.lastAccessedTime();
@@ -353,6 +397,24 @@ final class ClusteredSession extends StandardSession {
         forgetAllReadSets();
         this.storedVersion = record.version();
         this.loadedAtNanos = System.nanoTime();
+        restoreAuth(auth);
+    }
+
+    /** Puts stored (or kept) authentication state back without marking it as a change to write. */
+    void restoreAuth(AuthState auth) {
+        this.principal = auth.principal();
+        this.authType = auth.authType();
+        if (auth.sessionIdNote() != null) {
+            notes.put(org.apache.catalina.authenticator.Constants.SESSION_ID_NOTE, auth.sessionIdNote());
+        }
+        if (auth.savedRequest() != null) {
+            notes.put(org.apache.catalina.authenticator.Constants.FORM_REQUEST_NOTE, auth.savedRequest());
+        }
+    }
+
+    /** Puts a note that never travels back on a fresh copy of this node, without marking a change. */
+    void restoreNote(String name, Object value) {
+        notes.put(name, value);
     }
 
     /** True if this copy was loaded from the store after {@code nanoTime}. */
@@ -374,6 +436,7 @@ final class ClusteredSession extends StandardSession {
             removedNames.clear();
             created = false;
             metadataChanged = false;
+            authChanged = false;
         }
     }
 }

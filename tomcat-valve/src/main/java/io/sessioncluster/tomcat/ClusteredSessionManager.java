@@ -25,6 +25,7 @@ import java.io.IOException;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.PatternSyntaxException;
 
 import javax.naming.NamingException;
 
@@ -69,6 +70,88 @@ public class ClusteredSessionManager extends ManagerBase {
     public boolean setProperty(String name, String value) {
         settings.set(name, value);
         return true;
+    }
+
+    // ------------------------------------------------ Tomcat's own attributes, validated like the cluster's
+
+    /**
+     * Authentication is session state: the principal and auth type an authenticator caches in the session travel
+     * with it, as they do with Tomcat's DeltaManager. Tomcat's {@code ManagerBase} defaults this to false because
+     * for its managers it means "survive a restart"; here it is what keeps a user logged in on failover. With
+     * {@code false} the login stays on the node that made it (see {@link AuthReplication}).
+     */
+    public ClusteredSessionManager() {
+        setPersistAuthentication(true);
+    }
+
+    // The digester converts a boolean attribute with Boolean.valueOf, so "yes" would silently become false; it
+    // calls a String setter first when there is one, which hands the text to the validated settings instead.
+
+    public void setPersistAuthentication(String value) {
+        settings.set("persistAuthentication", value);
+    }
+
+    public void setNotifyAttributeListenerOnUnchangedValue(String value) {
+        settings.set("notifyAttributeListenerOnUnchangedValue", value);
+    }
+
+    public void setNotifyBindingListenerOnUnchangedValue(String value) {
+        settings.set("notifyBindingListenerOnUnchangedValue", value);
+    }
+
+    public void setSessionActivityCheck(String value) {
+        settings.set("sessionActivityCheck", value);
+    }
+
+    public void setSessionLastAccessAtStart(String value) {
+        settings.set("sessionLastAccessAtStart", value);
+    }
+
+    public void setWarnOnSessionAttributeFilterFailure(String value) {
+        settings.set("warnOnSessionAttributeFilterFailure", value);
+    }
+
+    public void setThrowOnFailure(String value) {
+        settings.set("throwOnFailure", value);
+    }
+
+    /** Tomcat ignores a value below 1 without a word; here it stops the start. */
+    @Override
+    public void setProcessExpiresFrequency(int frequency) {
+        settings.problem("processExpiresFrequency", frequency >= 1 ? null
+                : ManagerSettings.badValue("processExpiresFrequency", String.valueOf(frequency), "1 or more"));
+        super.setProcessExpiresFrequency(frequency);
+    }
+
+    @Override
+    public void setMaxActiveSessions(int max) {
+        settings.problem("maxActiveSessions", max >= -1 ? null
+                : ManagerSettings.badValue("maxActiveSessions", String.valueOf(max), "-1 (no limit) or more"));
+        super.setMaxActiveSessions(max);
+    }
+
+    /** An invalid regular expression only makes Tomcat's digester log a warning; here it stops the start. */
+    @Override
+    public void setSessionAttributeNameFilter(String filter) {
+        settings.problem("sessionAttributeNameFilter", null);
+        try {
+            super.setSessionAttributeNameFilter(filter);
+        } catch (PatternSyntaxException e) {
+            settings.problem("sessionAttributeNameFilter", ManagerSettings.badValue("sessionAttributeNameFilter",
+                    filter, "a Java regular expression (" + e.getDescription() + ")"));
+        }
+    }
+
+    @Override
+    public void setSessionAttributeValueClassNameFilter(String filter) {
+        settings.problem("sessionAttributeValueClassNameFilter", null);
+        try {
+            super.setSessionAttributeValueClassNameFilter(filter);
+        } catch (PatternSyntaxException e) {
+            settings.problem("sessionAttributeValueClassNameFilter", ManagerSettings.badValue(
+                    "sessionAttributeValueClassNameFilter", filter,
+                    "a Java regular expression (" + e.getDescription() + ")"));
+        }
     }
 
     /** The value recorded for a cluster setting, or null. */

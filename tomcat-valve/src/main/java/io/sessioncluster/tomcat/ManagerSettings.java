@@ -92,17 +92,36 @@ final class ManagerSettings {
         return config;
     }
 
+    /**
+     * Records a problem a setter found itself (a value the digester hands over as text, such as a regular
+     * expression), reported at start with the others; null clears it.
+     */
+    synchronized void problem(String name, String message) {
+        if (message == null) {
+            beanProblems.remove(name);
+        } else {
+            beanProblems.put(name, message);
+        }
+    }
+
+    /**
+     * The setter of a simple type for {@code name}. Where a typed setter has a {@code String} overload (the
+     * manager declares those so that the digester hands it the text it would otherwise convert leniently), the
+     * typed one is the target.
+     */
     private Method simpleSetter(String name) {
         if (name == null || name.isEmpty()) {
             return null;
         }
         String setterName = "set" + name.substring(0, 1).toUpperCase(Locale.ROOT) + name.substring(1);
+        Method found = null;
         for (Method m : bean.getClass().getMethods()) {
-            if (m.getName().equals(setterName) && m.getParameterCount() == 1 && isSimple(m.getParameterTypes()[0])) {
-                return m;
+            if (m.getName().equals(setterName) && m.getParameterCount() == 1 && isSimple(m.getParameterTypes()[0])
+                    && (found == null || found.getParameterTypes()[0] == String.class)) {
+                found = m;
             }
         }
-        return null;
+        return found;
     }
 
     private static boolean isSimple(Class<?> type) {
@@ -125,6 +144,10 @@ final class ManagerSettings {
             case "false" -> Boolean.FALSE;
             default -> throw new IllegalArgumentException(v);
         };
+    }
+
+    static String badValue(String name, String value, String allowed) {
+        return sm.getString("manager.settingBadValue", name, value, allowed);
     }
 
     private static String allowed(Class<?> type) {

@@ -5,10 +5,14 @@ import java.util.Set;
 
 /**
  * The change marks taken from a {@link ClusteredSession} for one write: names set, names removed, whether the
- * session is not yet in the store, whether its timeout changed. Given back to the session if the write fails,
+ * session is not yet in the store, whether its timeout changed, whether its authentication state changed. Given back to the session if the write fails,
  * so the next request writes them again.
  */
-record SessionChanges(Set<String> set, Set<String> removed, boolean created, boolean metadata) {
+record SessionChanges(Set<String> set, Set<String> removed, boolean created, boolean metadata, boolean auth) {
+
+    SessionChanges(Set<String> set, Set<String> removed, boolean created, boolean metadata) {
+        this(set, removed, created, metadata, false);
+    }
 
     SessionChanges {
         set = Set.copyOf(set);
@@ -16,7 +20,7 @@ record SessionChanges(Set<String> set, Set<String> removed, boolean created, boo
     }
 
     boolean isEmpty() {
-        return set.isEmpty() && removed.isEmpty() && !created && !metadata;
+        return set.isEmpty() && removed.isEmpty() && !created && !metadata && !auth;
     }
 
     /** These marks followed by {@code later}'s: a later set cancels an earlier remove and the other way round. */
@@ -27,6 +31,6 @@ record SessionChanges(Set<String> set, Set<String> removed, boolean created, boo
         r.removeAll(later.set);
         s.addAll(later.set);
         r.addAll(later.removed);
-        return new SessionChanges(s, r, created || later.created, metadata || later.metadata);
+        return new SessionChanges(s, r, created || later.created, metadata || later.metadata, auth || later.auth);
     }
 }

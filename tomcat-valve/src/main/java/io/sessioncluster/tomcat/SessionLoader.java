@@ -18,6 +18,8 @@ import java.util.function.Supplier;
  * decoded here (class not allowed, class missing on this node, corrupt bytes) is left out with a WARN naming it and
  * the reason, and the session keeps its other attributes. The left-out attribute is not deleted from the store
  * ({@link ClusteredSession} only replicates removals of attributes it holds), so nodes that can read it still do.
+ * The reserved auth-state attribute becomes the session's principal, auth type and login notes
+ * ({@link AuthReplication}), not an attribute.
  */
 final class SessionLoader {
 
@@ -25,10 +27,12 @@ final class SessionLoader {
     private static final StringManager sm = StringManager.getManager(SessionLoader.class);
 
     private final AttributeCodec codec;
+    private final AuthReplication auth;
     private final Supplier<ClusteredSession> emptySessions;
 
-    SessionLoader(AttributeCodec codec, Supplier<ClusteredSession> emptySessions) {
+    SessionLoader(AttributeCodec codec, AuthReplication auth, Supplier<ClusteredSession> emptySessions) {
         this.codec = codec;
+        this.auth = auth;
         this.emptySessions = emptySessions;
     }
 
@@ -36,8 +40,13 @@ final class SessionLoader {
     ClusteredSession build(SessionRecord record) {
         Map<String, Object> values = new HashMap<>();
         Map<String, Long> fingerprints = new HashMap<>();
+        AuthState authState = AuthState.NONE;
         for (Map.Entry<String, byte[]> attribute : record.attributes().entrySet()) {
             String name = attribute.getKey();
+            if (AuthStateCodec.ATTRIBUTE.equals(name)) {
+                authState = auth.decode(record.id(), attribute.getValue());
+                continue;
+            }
             try {
                 values.put(name, codec.decode(attribute.getValue()));
                 fingerprints.put(name, Long.valueOf(Fingerprint.of(attribute.getValue())));
@@ -51,7 +60,7 @@ final class SessionLoader {
             }
         }
         ClusteredSession session = emptySessions.get();
-        session.loadFrom(record, values, fingerprints);
+        session.loadFrom(record, values, fingerprints, authState);
         return session;
     }
 }

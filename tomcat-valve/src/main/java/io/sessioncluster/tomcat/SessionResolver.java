@@ -42,17 +42,19 @@ final class SessionResolver {
     private final ClusteredSessionManager manager;
     private final SessionStore store;
     private final SessionLoader loader;
+    private final AuthReplication auth;
     private final ExpiryProcessor expiry;
     private final SessionWriter writer;
     private final boolean sticky;
     /** Loads of one session on this node run one at a time; different sessions rarely share a stripe. */
     private final Object[] loadLocks = new Object[LOCK_STRIPES];
 
-    SessionResolver(ClusteredSessionManager manager, SessionStore store, SessionLoader loader, ExpiryProcessor expiry,
-                    SessionWriter writer, boolean sticky) {
+    SessionResolver(ClusteredSessionManager manager, SessionStore store, SessionLoader loader, AuthReplication auth,
+                    ExpiryProcessor expiry, SessionWriter writer, boolean sticky) {
         this.manager = manager;
         this.store = store;
         this.loader = loader;
+        this.auth = auth;
         this.expiry = expiry;
         this.writer = writer;
         this.sticky = sticky;
@@ -140,6 +142,7 @@ final class SessionResolver {
             }
             ClusteredSession fresh = loader.build(loaded);
             if (current != null) {
+                auth.keepLocalParts(current, fresh);
                 manager.unregister(current); // a request still using the old copy keeps it; its changes still land
             }
             manager.register(fresh, id);

@@ -4,6 +4,9 @@ import io.sessioncluster.core.SessionRecord;
 import io.sessioncluster.core.codec.AttributeCodec;
 import io.sessioncluster.core.codec.Fingerprint;
 
+import org.apache.catalina.authenticator.Constants;
+import org.apache.catalina.authenticator.SavedRequest;
+import org.apache.catalina.realm.GenericPrincipal;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayInputStream;
@@ -18,6 +21,7 @@ import java.util.Map;
 import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** What a request's change set carries, and what a failed write gives back. */
 class ChangeSetBuilderTest {
@@ -48,7 +52,60 @@ class ChangeSetBuilderTest {
         }
     };
 
-    private final ChangeSetBuilder builder = new ChangeSetBuilder(CODEC, true);
+    private static final AuthReplication AUTH = new AuthReplication(new AuthStateCodec(CODEC), true);
+
+    private final ChangeSetBuilder builder = new ChangeSetBuilder(CODEC, AUTH, true);
+
+    @Test
+    void aLoginIsWrittenAsTheAuthStateAndALogoutOfThePrincipalRemovesIt() {
+        ClusteredSession session = loadedWithCart(new ArrayList<>(List.of("apple")));
+        session.setAuthType("FORM");
+        session.setPrincipal(new GenericPrincipal("alice", List.of("user")));
+        session.setNote(Constants.SESS_PASSWORD_NOTE, "secret"); // cache="false": never leaves the node
+
+        PendingWrite login = builder.build(session, Set.of(), 2);
+        assertThat(login.changes().setAttributes()).containsOnlyKeys(AuthStateCodec.ATTRIBUTE);
+        byte[] stored = login.changes().setAttributes().get(AuthStateCodec.ATTRIBUTE);
+        assertThat(new String(stored, java.nio.charset.StandardCharsets.ISO_8859_1)).doesNotContain("secret");
+        assertThat(new AuthStateCodec(CODEC).decode(stored).principal().getName()).isEqualTo("alice");
+
+        assertThat(builder.build(session, Set.of(), 3)).as("nothing changed since").isNull();
+
+        session.setPrincipal(null);
+        session.setAuthType(null);
+        PendingWrite logout = builder.build(session, Set.of(), 4);
+        assertThat(logout.changes().removedAttributes()).containsExactly(AuthStateCodec.ATTRIBUTE);
+    }
+
+    @Test
+    void aLoginWhoseWriteFailedIsWrittenWithTheNextRequest() {
+        ClusteredSession session = loadedWithCart(new ArrayList<>(List.of("apple")));
+        session.setNote(Constants.FORM_REQUEST_NOTE, new SavedRequest());
+        PendingWrite first = builder.build(session, Set.of(), 2);
+        assertThat(first.changes().setAttributes()).containsOnlyKeys(AuthStateCodec.ATTRIBUTE);
+
+        session.restoreChanges(first.taken());
+
+        PendingWrite retry = builder.build(session, Set.of(), 3);
+        assertThat(retry).isNotNull();
+        assertThat(retry.changes().setAttributes()).containsOnlyKeys(AuthStateCodec.ATTRIBUTE);
+    }
+
+    @Test
+    void notesOtherThanTheLoginsOwnAreNoChange() {
+        ClusteredSession session = loadedWithCart(new ArrayList<>(List.of("apple")));
+        session.setNote(Constants.SESS_USERNAME_NOTE, "alice");
+        session.setNote("org.example.something", "x");
+
+        assertThat(builder.build(session, Set.of(), 2)).isNull();
+    }
+
+    @Test
+    void theReservedNameIsNotAnApplicationsAttribute() {
+        ClusteredSession session = loadedWithCart(new ArrayList<>(List.of("apple")));
+        assertThatThrownBy(() -> session.setAttribute(AuthStateCodec.ATTRIBUTE, "x"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("reserved");
+    }
 
     @Test
     void anAttributeMutatedInPlaceIsWrittenAgainAfterItsWriteFailed() {
@@ -72,7 +129,7 @@ class ChangeSetBuilderTest {
 
     @Test
     void withoutMutationDetectionAnAttributeChangedInPlaceIsNotEncodedAgain() {
-        ChangeSetBuilder setAttributeOnly = new ChangeSetBuilder(CODEC, false);
+        ChangeSetBuilder setAttributeOnly = new ChangeSetBuilder(CODEC, AUTH, false);
         List<String> cart = new ArrayList<>(List.of("apple"));
         ClusteredSession session = loadedWithCart(cart);
 
@@ -114,7 +171,7 @@ class ChangeSetBuilderTest {
     @Test
     void attributesReadTogetherAndUnchangedAreEncodedOnceAsOneGraph() {
         CountingCodec counting = new CountingCodec();
-        ChangeSetBuilder counted = new ChangeSetBuilder(counting, true);
+        ChangeSetBuilder counted = new ChangeSetBuilder(counting, AUTH, true);
         List<Object> shared = new ArrayList<>(List.of("apple"));
         ClusteredSession session = loaded(Map.of("cart", new ArrayList<>(List.of(shared)),
                 "wishlist", new ArrayList<>(List.of(shared))));
@@ -178,7 +235,7 @@ class ChangeSetBuilderTest {
             fingerprints.put(name, Fingerprint.of(bytes));
         });
         ClusteredSession session = new ClusteredSession(new ClusteredSessionManager());
-        session.loadFrom(new SessionRecord("S1", 3, 1, 1, 60, stored), attributes, fingerprints);
+        session.loadFrom(new SessionRecord("S1", 3, 1, 1, 60, stored), attributes, fingerprints, AuthState.NONE);
         session.assignDetachedId("S1");
         return session;
     }
@@ -208,7 +265,7 @@ class ChangeSetBuilderTest {
         byte[] stored = CODEC.encode(cart);
         ClusteredSession session = new ClusteredSession(new ClusteredSessionManager());
         session.loadFrom(new SessionRecord("S1", 3, 1, 1, 60, Map.of("cart", stored)), Map.of("cart", cart),
-                Map.of("cart", Fingerprint.of(stored)));
+                Map.of("cart", Fingerprint.of(stored)), AuthState.NONE);
         session.assignDetachedId("S1");
         return session;
     }

@@ -36,7 +36,7 @@ class StoreWritesTest {
 
         // A request still uses the old copy (it was marked stale); the next request reloaded it as a new copy.
         ClusteredSession reloaded = new ClusteredSession(manager);
-        reloaded.loadFrom(loaded, Map.of(), Map.of());
+        reloaded.loadFrom(loaded, Map.of(), Map.of(), AuthState.NONE);
         manager.unregister(old);
         manager.register(reloaded, "S1");
         assertThat(manager.localCopy("S1")).isSameAs(reloaded);
@@ -48,7 +48,7 @@ class StoreWritesTest {
         // A copy that already holds the latest version is left alone.
         ClusteredSession current = new ClusteredSession(manager);
         manager.unregister(reloaded);
-        current.loadFrom(store.load("S1").orElseThrow(), Map.of(), Map.of());
+        current.loadFrom(store.load("S1").orElseThrow(), Map.of(), Map.of(), AuthState.NONE);
         manager.register(current, "S1");
         writes.write(write(current, false, "c"));
         assertThat(current.isStale()).isFalse();
