@@ -111,6 +111,18 @@ final class AuthReplication {
         }
     }
 
+    /**
+     * A node took the session over and gave it its own route ({@code SessionClusterValve}), which also changes the
+     * request's requested id. {@code FormAuthenticator} finishes a login only if the requested id equals the one it
+     * noted when it showed the login page, so a login begun on another node follows the route, or it would answer
+     * 408 here.
+     */
+    static void routeChanged(ClusteredSession session, String oldId, String newId) {
+        if (oldId != null && oldId.equals(session.getNote(Constants.SESSION_ID_NOTE))) {
+            session.setNote(Constants.SESSION_ID_NOTE, newId);
+        }
+    }
+
     static void warnLeftOut(String className, CodecException e) {
         long suppressed = leftOut.permit(className);
         if (suppressed >= 0) {

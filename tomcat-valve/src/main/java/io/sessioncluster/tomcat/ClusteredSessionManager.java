@@ -402,6 +402,9 @@ public class ClusteredSessionManager extends ManagerBase {
             }
         } else {
             super.changeSessionId(session, newId, notifySessionListeners, notifyContainerListeners);
+            if (session instanceof ClusteredSession cs) {
+                AuthReplication.routeChanged(cs, oldId, newId);
+            }
         }
         RequestScope scope = scopes.get();
         if (scope != null && scope.isVerified(oldId)) {

@@ -8,7 +8,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
+import java.util.StringJoiner;
 
 /**
  * A client that keeps the {@code JSESSIONID} cookie by hand, so that a test can send one session to any node,
@@ -41,9 +43,30 @@ final class Browser {
         for (int i = 0; i + 1 < params.length; i += 2) {
             query.append('&').append(params[i]).append('=').append(URLEncoder.encode(params[i + 1], StandardCharsets.UTF_8));
         }
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.port() + "/s?" + query))
+        return get(node, "/s?" + query);
+    }
+
+    /** A GET of {@code path} (with its query) as this browser's session; {@code headers} are name/value pairs. */
+    Reply get(TestNode node, String path, String... headers) {
+        return send(node, path, HttpRequest.BodyPublishers.noBody(), "GET", headers);
+    }
+
+    /** A form POST, as a browser submits a login form; redirects are not followed. */
+    Reply post(TestNode node, String path, Map<String, String> form) {
+        StringJoiner body = new StringJoiner("&");
+        form.forEach((k, v) -> body.add(URLEncoder.encode(k, StandardCharsets.UTF_8) + "="
+                + URLEncoder.encode(v, StandardCharsets.UTF_8)));
+        return send(node, path, HttpRequest.BodyPublishers.ofString(body.toString()), "POST",
+                "Content-Type", "application/x-www-form-urlencoded");
+    }
+
+    private Reply send(TestNode node, String path, HttpRequest.BodyPublisher body, String method, String... headers) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.port() + path))
                 .timeout(Duration.ofSeconds(20))
-                .GET();
+                .method(method, body);
+        for (int i = 0; i + 1 < headers.length; i += 2) {
+            request.header(headers[i], headers[i + 1]);
+        }
         if (cookie != null) {
             request.header("Cookie", "JSESSIONID=" + cookie);
         }
@@ -58,7 +81,7 @@ final class Browser {
             }
             return new Reply(response.statusCode(), response.body(),
                     response.headers().firstValue("X-Session").orElse(null), setCookie,
-                    response.headers().firstValue("Retry-After"));
+                    response.headers().firstValue("Retry-After"), response.headers().firstValue("Location"));
         } catch (IOException e) {
             throw new IllegalStateException("request to " + node + " failed", e);
         } catch (InterruptedException e) {
@@ -67,6 +90,7 @@ final class Browser {
         }
     }
 
-    record Reply(int status, String body, String session, String setCookie, Optional<String> retryAfter) {
+    record Reply(int status, String body, String session, String setCookie, Optional<String> retryAfter,
+                 Optional<String> location) {
     }
 }

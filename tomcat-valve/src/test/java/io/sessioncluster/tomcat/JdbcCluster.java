@@ -76,8 +76,13 @@ final class JdbcCluster implements AfterEachCallback {
     }
 
     TestNode node(Db db, String name, String... extra) {
+        return start(db, TestNode.named(name).settings(settings(db, extra)));
+    }
+
+    /** Starts a node over {@code db} built elsewhere (with {@link #settings}), and closes it after the test. */
+    TestNode start(Db db, TestNode.Builder builder) {
         use(db);
-        return keep(TestNode.named(name).settings(settings(db, extra)).start());
+        return keep(builder.start());
     }
 
     /**

@@ -68,6 +68,17 @@ final class RedisFixture implements AutoCloseable {
         return ((Long) command(bytes("EXISTS"), bytes(key))) == 1L;
     }
 
+    /** Every field and value of every session hash of this test, as raw bytes: what an operator could read. */
+    List<byte[]> allSessionBytes() {
+        List<byte[]> all = new ArrayList<>();
+        for (Object key : (List<?>) command(bytes("KEYS"), bytes(prefix + "s:*"))) {
+            for (Object item : (List<?>) command(bytes("HGETALL"), (byte[]) key)) {
+                all.add((byte[]) item);
+            }
+        }
+        return all;
+    }
+
     /** Deletes every key of this test. */
     @Override
     public void close() {

@@ -18,6 +18,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 
 /**
@@ -90,6 +91,7 @@ final class TestNode implements AutoCloseable {
         private ClassLoader parentLoader;
         private HttpSessionListener listener;
         private final List<ContextResource> resources = new ArrayList<>();
+        private final List<Consumer<Context>> configurers = new ArrayList<>();
 
         private Builder(String name) {
             this.name = name;
@@ -120,6 +122,12 @@ final class TestNode implements AutoCloseable {
         /** A {@code <Resource>} of the context, found through Tomcat's naming (enabled for this node). */
         Builder resource(ContextResource resource) {
             resources.add(resource);
+            return this;
+        }
+
+        /** Configures the context further before it starts (after its manager joined it). */
+        Builder configure(Consumer<Context> configurer) {
+            configurers.add(configurer);
             return this;
         }
 
@@ -160,6 +168,7 @@ final class TestNode implements AutoCloseable {
             Wrapper servlet = Tomcat.addServlet(context, "test", new TestServlet());
             servlet.setAsyncSupported(true);
             servlet.addMapping("/s");
+            configurers.forEach(c -> c.accept(context));
             if (listener != null) {
                 HttpSessionListener l = listener;
                 context.addServletContainerInitializer((classes, servletContext) -> servletContext.addListener(l), null);

@@ -1,0 +1,144 @@
+package io.sessioncluster.tomcat;
+
+import io.sessioncluster.core.SessionIds;
+
+import org.apache.catalina.Context;
+import org.junit.jupiter.api.Test;
+
+import java.util.Base64;
+import java.util.Map;
+import java.nio.charset.StandardCharsets;
+import java.util.function.Consumer;
+
+import static io.sessioncluster.tomcat.LoginApp.PASSWORD;
+import static io.sessioncluster.tomcat.LoginApp.credentials;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Container-managed login on a cluster, the scenarios every store passes (a subclass per store): a FORM login
+ * survives the loss of the node that served it, with its roles; a login begun on one node is finished on another,
+ * which replays the request first asked for; a logout on one node ends the login on the others; the id the
+ * session had before the login is dead everywhere; a BASIC login cached in the session is served by another node.
+ */
+abstract class LoginScenarios {
+
+    /** A started node of this store with the login application; {@code settings} are name/value pairs. */
+    abstract TestNode node(String name, Consumer<Context> app, String... settings);
+
+    /** Takes the node away as abruptly as the store's fixtures allow. */
+    abstract void kill(TestNode node) throws Exception;
+
+    static final String PAGE_OF_ALICE = "user=alice manager=true auth=FORM";
+
+    /** Logs alice in on {@code node} the way a browser does; returns the id the session had before the login. */
+    static String formLogin(Browser browser, TestNode node) {
+        assertThat(browser.get(node, "/secure/page").body()).isEqualTo("login-page");
+        String before = browser.cookie();
+        Browser.Reply posted = browser.post(node, "/j_security_check", credentials("alice", PASSWORD));
+        assertThat(posted.status()).isIn(302, 303);
+        assertThat(posted.location()).hasValueSatisfying(l -> assertThat(l).endsWith("/secure/page"));
+        return before;
+    }
+
+    @Test
+    void aFormLoginSurvivesTheLossOfTheNodeThatServedIt() throws Exception {
+        TestNode a = node("nodeA", LoginApp.form(true));
+        TestNode b = node("nodeB", LoginApp.form(true));
+        Browser browser = new Browser();
+
+        String beforeLogin = formLogin(browser, a);
+        String afterLogin = browser.cookie();
+        assertThat(SessionIds.baseId(afterLogin)).as("changeSessionIdOnAuthentication")
+                .isNotEqualTo(SessionIds.baseId(beforeLogin));
+        assertThat(browser.get(a, "/secure/page").body()).startsWith(PAGE_OF_ALICE);
+
+        kill(a);
+
+        assertThat(browser.get(b, "/secure/page").body()).startsWith(PAGE_OF_ALICE);
+        assertThat(browser.cookie()).isEqualTo(SessionIds.baseId(afterLogin) + ".nodeB");
+        Browser withOldId = new Browser();
+        withOldId.cookie(beforeLogin);
+        assertThat(withOldId.get(b, "/secure/page").body()).as("the id before the login").isEqualTo("login-page");
+        assertThat(SessionIds.baseId(withOldId.cookie())).isNotEqualTo(SessionIds.baseId(beforeLogin));
+    }
+
+    @Test
+    void rolesTravelWithThePrincipal() {
+        TestNode a = node("nodeA", LoginApp.form(true));
+        TestNode b = node("nodeB", LoginApp.form(true));
+        Browser browser = new Browser();
+        browser.get(a, "/secure/page");
+        browser.post(a, "/j_security_check", credentials("bob", PASSWORD));
+
+        assertThat(browser.get(b, "/secure/page").body()).startsWith("user=bob manager=false auth=FORM");
+    }
+
+    @Test
+    void aLoginBegunOnOneNodeIsFinishedOnAnotherWhichReplaysTheRequestFirstAskedFor() {
+        TestNode a = node("nodeA", LoginApp.form(true));
+        TestNode b = node("nodeB", LoginApp.form(true));
+        Browser browser = new Browser();
+
+        // A form posted while logged out: the login page, and the POST saved on node A.
+        Browser.Reply first = browser.post(a, "/secure/page?from=cart", Map.of("item", "42"));
+        assertThat(first.body()).isEqualTo("login-page");
+
+        Browser.Reply posted = browser.post(b, "/j_security_check", credentials("alice", PASSWORD));
+        assertThat(posted.status()).as("not 408: node B knows the saved request").isIn(302, 303);
+        assertThat(posted.location()).hasValueSatisfying(l -> assertThat(l).endsWith("/secure/page?from=cart"));
+
+        // Following the redirect replays the saved POST, body included, on whichever node gets it.
+        Browser.Reply replayed = browser.get(a, "/secure/page?from=cart");
+        assertThat(replayed.body()).isEqualTo(PAGE_OF_ALICE + " query=from=cart method=POST item=42");
+        // The saved request is used up, everywhere: the next request is a plain GET.
+        assertThat(browser.get(b, "/secure/page?from=cart").body())
+                .isEqualTo(PAGE_OF_ALICE + " query=from=cart method=GET");
+    }
+
+    @Test
+    void aLogoutOnOneNodeEndsTheLoginOnTheOthers() {
+        TestNode a = node("nodeA", LoginApp.form(true));
+        TestNode b = node("nodeB", LoginApp.form(true));
+        Browser browser = new Browser();
+        formLogin(browser, a);
+        assertThat(browser.get(b, "/secure/page").body()).startsWith(PAGE_OF_ALICE);
+
+        assertThat(browser.get(b, "/secure/logout").body()).isEqualTo("bye");
+
+        assertThat(browser.get(a, "/secure/page").body()).isEqualTo("login-page");
+        assertThat(browser.get(b, "/secure/page").body()).isEqualTo("login-page");
+    }
+
+    @Test
+    void aBasicLoginCachedInTheSessionIsServedByAnotherNode() throws Exception {
+        TestNode a = node("nodeA", LoginApp.basic());
+        TestNode b = node("nodeB", LoginApp.basic());
+        Browser browser = new Browser();
+        assertThat(browser.get(a, "/open").body()).isEqualTo("open user=null new=true");
+        String basic = "Basic " + Base64.getEncoder().encodeToString(("alice:" + PASSWORD).getBytes(StandardCharsets.UTF_8));
+        assertThat(browser.get(a, "/secure/page", "Authorization", basic).body())
+                .startsWith("user=alice manager=true auth=BASIC");
+        assertThat(browser.get(b, "/secure/page").status()).as("B without credentials, before A is gone")
+                .isEqualTo(200);
+
+        kill(a);
+
+        // No Authorization header: only the principal cached in the replicated session can let this through.
+        Browser.Reply onB = browser.get(b, "/secure/page");
+        assertThat(onB.status()).isEqualTo(200);
+        assertThat(onB.body()).startsWith("user=alice manager=true auth=BASIC");
+    }
+
+    @Test
+    void withCacheOffTheLoginNeedsItsNodeBecauseThePasswordNeverLeavesIt() throws Exception {
+        TestNode a = node("nodeA", LoginApp.form(false));
+        TestNode b = node("nodeB", LoginApp.form(false));
+        Browser browser = new Browser();
+        formLogin(browser, a);
+        assertThat(browser.get(a, "/secure/page").body()).startsWith(PAGE_OF_ALICE);
+
+        kill(a);
+
+        assertThat(browser.get(b, "/secure/page").body()).isEqualTo("login-page");
+    }
+}
