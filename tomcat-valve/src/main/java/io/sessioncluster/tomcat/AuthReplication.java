@@ -44,6 +44,16 @@ final class AuthReplication {
         this.persistAuthentication = persistAuthentication;
     }
 
+    /**
+     * True for the notes {@code FormAuthenticator} sets right before it forwards to the login page: the saved
+     * request, then (with {@code changeSessionIdOnAuthentication}, the default) the session's new id. That forward
+     * sends the page before the request ends, so the session is written when either note is set
+     * ({@link ClusteredSessionManager#writeBeforeLoginForward}).
+     */
+    static boolean precedesLoginForward(String name) {
+        return REPLICATED_NOTES.contains(name);
+    }
+
     /** True if setting or removing this note changes what travels with the session. */
     static boolean isReplicatedNote(String name) {
         return name != null && REPLICATED_NOTES.contains(name);

@@ -42,12 +42,12 @@ final class ClusterRuntime {
     final RequestCompletion completion;
     private final ScheduledExecutorService flusher;
 
-    private ClusterRuntime(ClusteredSessionManager manager, ClusterConfig config, AttributeCodec codec,
-                           DeferredStore store, String contextName) {
+    private ClusterRuntime(ClusteredSessionManager manager, LocalCopies copies, ClusterConfig config,
+                           AttributeCodec codec, DeferredStore store, String contextName) {
         this.config = config;
         this.codec = codec;
         this.store = store;
-        StoreWrites writes = new StoreWrites(store, manager::dropLocal, manager.counters());
+        StoreWrites writes = new StoreWrites(store, copies, manager.counters());
         this.writer = config.writeMode() == WriteMode.ASYNC
                 ? new AsyncSessionWriter(writes, config.asyncQueueSize(), ASYNC_OFFER_TIMEOUT_MILLIS,
                         TimeUnit.MILLISECONDS, "session-cluster-writer[" + contextName + "]")
@@ -56,8 +56,8 @@ final class ClusterRuntime {
         this.auth = new AuthReplication(new AuthStateCodec(codec), manager.getPersistAuthentication());
         this.builder = new ChangeSetBuilder(codec, auth, config.detectMutations());
         this.loader = new SessionLoader(codec, auth, manager::newSession);
-        this.expiry = new ExpiryProcessor(manager, store, touches, writer, loader);
-        this.resolver = new SessionResolver(manager, store, loader, auth, expiry, writer, config.sticky());
+        this.expiry = new ExpiryProcessor(manager, copies, store, touches, writer, loader);
+        this.resolver = new SessionResolver(copies, store, loader, auth, expiry, writer, config.sticky());
         this.renames = new RenameAndDelete(store, writer, touches);
         this.completion = new RequestCompletion(builder, writer, touches);
         this.flusher = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -80,8 +80,9 @@ final class ClusterRuntime {
      * Builds the runtime. A store whose backend is down is opened later, on use; a codec or store that cannot be
      * created at all fails the start.
      */
-    static ClusterRuntime open(ClusteredSessionManager manager, ClusterConfig config, SessionStoreProvider provider,
-                               ClassLoader applicationLoader, String contextName) throws LifecycleException {
+    static ClusterRuntime open(ClusteredSessionManager manager, LocalCopies copies, ClusterConfig config,
+                               SessionStoreProvider provider, ClassLoader applicationLoader, String contextName)
+            throws LifecycleException {
         AttributeCodec codec;
         try {
             codec = AttributeCodecs.create(config, applicationLoader);
@@ -99,7 +100,7 @@ final class ClusterRuntime {
             String problem = sm.getString("manager.storeOpenFailed", provider.name(), e.getMessage());
             throw new LifecycleException(sm.getString("manager.configInvalid", contextName, problem), e);
         }
-        return new ClusterRuntime(manager, config, codec, store, contextName);
+        return new ClusterRuntime(manager, copies, config, codec, store, contextName);
     }
 
     /** Stops the flusher, writes what is queued and flushes touches; the store stays open for {@link #closeStore}. */

@@ -165,6 +165,9 @@ final class ClusteredSession extends StandardSession {
         super.setNote(name, value);
         if (AuthReplication.isReplicatedNote(name)) {
             authChanged();
+            if (value != null && AuthReplication.precedesLoginForward(name)) {
+                clusterManager().writeBeforeLoginForward(this);
+            }
         }
     }
 

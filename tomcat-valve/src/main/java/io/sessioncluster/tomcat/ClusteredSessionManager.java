@@ -23,7 +23,6 @@ import org.apache.tomcat.util.res.StringManager;
 
 import java.io.IOException;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.PatternSyntaxException;
 
@@ -50,8 +49,7 @@ public class ClusteredSessionManager extends ManagerBase {
 
     private final ManagerSettings settings = new ManagerSettings(this);
     private final StatisticsCounters counters = new StatisticsCounters();
-    /** The local copy of each session by base id (the store key), whatever its route. */
-    private final Map<String, ClusteredSession> byBaseId = new ConcurrentHashMap<>();
+    private final LocalCopies copies = new LocalCopies(session -> remove(session, false));
     private final ThreadLocal<RequestScope> scopes = new ThreadLocal<>();
     private final RateLimitedLog warnings = new RateLimitedLog(10, TimeUnit.SECONDS);
     private volatile ClusterRuntime runtime;
@@ -222,13 +220,14 @@ public class ClusteredSessionManager extends ManagerBase {
         // application's naming context to this thread itself while the store opens.
         boolean namingBound = bindNaming();
         try {
-            runtime = ClusterRuntime.open(this, config, providers.get(config.store()), applicationLoader(), contextName);
+            runtime = ClusterRuntime.open(this, copies, config, providers.get(config.store()), applicationLoader(),
+                    contextName);
         } finally {
             if (namingBound) {
                 ContextBindings.unbindThread(getContext(), getContext().getNamingToken());
             }
         }
-        runtime.store.subscribeEvictions(new LocalEvictions(this));
+        runtime.store.subscribeEvictions(new LocalEvictions(copies));
         installValve(getContext());
         if (config.writeMode() == WriteMode.SYNC && config.holdResponse()) {
             ResponseHoldingFilter.installFirst(getContext()); // before Tomcat starts the application's filters
@@ -263,7 +262,7 @@ public class ClusteredSessionManager extends ManagerBase {
             rt.flush();
         }
         for (Session session : findSessions()) {
-            unregister(session); // no listeners: the session lives on in the store
+            remove(session, false); // no listeners: the session lives on in the store
             released++;
         }
         if (rt != null) {
@@ -349,7 +348,7 @@ public class ClusteredSessionManager extends ManagerBase {
             // Reached outside the valve's check (another valve asked first): serve a local copy if there is one.
             storeFailedInThisRequest();
             warnUnavailable("loading", id, e);
-            ClusteredSession local = localCopy(SessionIds.baseId(id));
+            ClusteredSession local = copies.get(SessionIds.baseId(id));
             if (local != null && local.isUsable()) {
                 return local;
             }
@@ -360,8 +359,8 @@ public class ClusteredSessionManager extends ManagerBase {
     @Override
     public void add(Session session) {
         super.add(session);
-        if (session instanceof ClusteredSession cs && cs.getIdInternal() != null) {
-            byBaseId.put(cs.baseId(), cs);
+        if (session instanceof ClusteredSession cs) {
+            copies.added(cs);
         }
     }
 
@@ -375,7 +374,9 @@ public class ClusteredSessionManager extends ManagerBase {
         if (sessions.get(id) == session) {
             super.remove(session, update);
         }
-        byBaseId.remove(SessionIds.baseId(id), session);
+        if (session instanceof ClusteredSession cs) {
+            copies.removed(id, cs);
+        }
     }
 
     /**
@@ -496,6 +497,23 @@ public class ClusteredSessionManager extends ManagerBase {
     }
 
     /**
+     * {@code FormAuthenticator} forwards to its login page with Tomcat's own response object, and that forward closes
+     * the response: the client has the login page before the request returns to the valve. In {@code sync} mode the
+     * session (its saved request, its new id) is therefore written right away, or the login form could be posted to
+     * another node before the store knows the session (an HTTP 408 there).
+     */
+    void writeBeforeLoginForward(ClusteredSession session) {
+        ClusterRuntime rt = runtime;
+        RequestScope scope = scopes.get();
+        if (rt == null || scope == null || rt.config.writeMode() != WriteMode.SYNC) {
+            return;
+        }
+        if (!rt.completion.writeNow(session, scope)) {
+            scope.storeFailed();
+        }
+    }
+
+    /**
      * The request is answered 503: sessions it created and could not store were never acknowledged to the client
      * (the response with their cookie is discarded), so they end here instead of lingering unwritten.
      */
@@ -517,44 +535,9 @@ public class ClusteredSessionManager extends ManagerBase {
         return rt.codec;
     }
 
-    ClusteredSession localCopy(String baseId) {
-        return byBaseId.get(baseId);
-    }
-
-    void register(ClusteredSession session, String id) {
-        session.setId(id, false);
-    }
-
-    /** Forgets the local copy, nothing else: a request still holding it keeps working with it. */
-    void unregister(Session session) {
-        remove(session, false);
-    }
-
-    /** The session is gone from the store (expired, invalidated elsewhere): drop the copy, fire nothing. */
-    void dropLocal(ClusteredSession session) {
-        unregister(session);
-        session.discard();
-    }
-
-    /**
-     * Another node ended, renamed or took over this session: forget the local copy, without listeners (the session
-     * lives on, or already ended, elsewhere). A copy a request is using right now, or one holding changes not yet
-     * sent, stays registered but stale, so that the next request reloads it from the store.
-     */
-    void evictedElsewhere(String baseId) {
-        ClusteredSession local = byBaseId.get(baseId);
-        if (local == null) {
-            return;
-        }
-        local.markStale();
-        if (!local.isInUse() && !local.hasUnsentChanges()) {
-            unregister(local);
-        }
-    }
-
-    /** Evictions may have been missed (the channel was down): no local copy is served before the store is asked. */
-    void markAllStale() {
-        byBaseId.values().forEach(ClusteredSession::markStale);
+    /** This node's local copies; the request path and the store's eviction messages use them directly. */
+    LocalCopies copies() {
+        return copies;
     }
 
     /** This node just took the session over (failover): other nodes must drop their copies. Best effort. */

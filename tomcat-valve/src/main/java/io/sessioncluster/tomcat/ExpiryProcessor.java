@@ -39,15 +39,17 @@ final class ExpiryProcessor {
     private static final int ORPHAN_BATCH = 100;
 
     private final ClusteredSessionManager manager;
+    private final LocalCopies copies;
     private final SessionStore store;
     private final TouchBatcher touches;
     private final SessionWriter writer;
     private final SessionLoader loader;
     private final RateLimitedLog failures = new RateLimitedLog(60, TimeUnit.SECONDS);
 
-    ExpiryProcessor(ClusteredSessionManager manager, SessionStore store, TouchBatcher touches, SessionWriter writer,
+    ExpiryProcessor(ClusteredSessionManager manager, LocalCopies copies, SessionStore store, TouchBatcher touches, SessionWriter writer,
                     SessionLoader loader) {
         this.manager = manager;
+        this.copies = copies;
         this.store = store;
         this.touches = touches;
         this.writer = writer;
@@ -114,13 +116,13 @@ final class ExpiryProcessor {
             session.accessedElsewhere(expiresAt == Long.MAX_VALUE || interval <= 0 ? now : Math.min(now, expiresAt - interval));
             return Outcome.KEPT;
         }
-        manager.dropLocal(session);
+        copies.drop(session);
         return Outcome.GONE;
     }
 
     /** The store says this session expired; this node claimed it: fire its listeners here. */
     void expireClaimed(SessionRecord record) {
-        ClusteredSession local = manager.localCopy(record.id());
+        ClusteredSession local = copies.get(record.id());
         if (local != null && local.isUsable()) {
             local.expire(true);
             return;
@@ -151,7 +153,7 @@ final class ExpiryProcessor {
     }
 
     private ClusteredSession detachClaimed(SessionRecord record) {
-        ClusteredSession local = manager.localCopy(record.id());
+        ClusteredSession local = copies.get(record.id());
         if (local != null && local.isUsable()) {
             // Counted as expired now (ManagerBase statistics); its own expire later finds it unregistered.
             manager.remove(local, true);

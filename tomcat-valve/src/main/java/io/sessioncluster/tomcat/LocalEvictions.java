@@ -9,19 +9,19 @@ import io.sessioncluster.core.store.EvictionListener;
  */
 final class LocalEvictions implements EvictionListener {
 
-    private final ClusteredSessionManager manager;
+    private final LocalCopies copies;
 
-    LocalEvictions(ClusteredSessionManager manager) {
-        this.manager = manager;
+    LocalEvictions(LocalCopies copies) {
+        this.copies = copies;
     }
 
     @Override
     public void evicted(String id) {
-        manager.evictedElsewhere(id);
+        copies.evictedElsewhere(id);
     }
 
     @Override
     public void missedEvictions() {
-        manager.markAllStale();
+        copies.markAllStale();
     }
 }

@@ -25,24 +25,39 @@ final class RequestCompletion {
         long now = System.currentTimeMillis();
         for (Map.Entry<ClusteredSession, Set<String>> used : scope.takeSessions()) {
             ClusteredSession session = used.getKey();
-            if (!session.isUsable() || session.getManager() != manager) {
-                continue; // invalidated (already deleted from the store) or dropped
-            }
-            session.writeLock.lock();
-            try {
-                PendingWrite write = builder.build(session, used.getValue(), now);
-                if (write == null) {
-                    touches.touch(session.baseId(), now);
-                } else if (!writer.submit(write)) {
-                    ok = false;
-                    if (write.changes().created()) {
-                        scope.createFailed(session);
-                    }
-                }
-            } finally {
-                session.writeLock.unlock();
+            if (session.isUsable() && session.getManager() == manager) { // else invalidated (deleted) or dropped
+                ok &= write(session, used.getValue(), now, scope);
             }
         }
         return ok;
+    }
+
+    /**
+     * Writes what a session holds now, in the middle of its request, with the reads checked at its end as usual.
+     *
+     * @return false if the write failed: the changes were kept, for the end of the request or the next one
+     */
+    boolean writeNow(ClusteredSession session, RequestScope scope) {
+        return !session.isUsable() || write(session, Set.of(), System.currentTimeMillis(), scope);
+    }
+
+    private boolean write(ClusteredSession session, Set<String> reads, long now, RequestScope scope) {
+        session.writeLock.lock();
+        try {
+            PendingWrite write = builder.build(session, reads, now);
+            if (write == null) {
+                touches.touch(session.baseId(), now);
+                return true;
+            }
+            if (writer.submit(write)) {
+                return true;
+            }
+            if (write.changes().created()) {
+                scope.createFailed(session);
+            }
+            return false;
+        } finally {
+            session.writeLock.unlock();
+        }
     }
 }

@@ -39,7 +39,7 @@ final class SessionResolver {
     private static final StringManager sm = StringManager.getManager(SessionResolver.class);
     private static final int LOCK_STRIPES = 64;
 
-    private final ClusteredSessionManager manager;
+    private final LocalCopies copies;
     private final SessionStore store;
     private final SessionLoader loader;
     private final AuthReplication auth;
@@ -49,9 +49,9 @@ final class SessionResolver {
     /** Loads of one session on this node run one at a time; different sessions rarely share a stripe. */
     private final Object[] loadLocks = new Object[LOCK_STRIPES];
 
-    SessionResolver(ClusteredSessionManager manager, SessionStore store, SessionLoader loader, AuthReplication auth,
+    SessionResolver(LocalCopies copies, SessionStore store, SessionLoader loader, AuthReplication auth,
                     ExpiryProcessor expiry, SessionWriter writer, boolean sticky) {
-        this.manager = manager;
+        this.copies = copies;
         this.store = store;
         this.loader = loader;
         this.auth = auth;
@@ -67,12 +67,12 @@ final class SessionResolver {
     ClusteredSession resolve(String id) {
         String base = SessionIds.baseId(id);
         long now = System.currentTimeMillis();
-        ClusteredSession local = usable(manager.localCopy(base));
+        ClusteredSession local = usable(copies.get(base));
         if (local != null && id.equals(local.getIdInternal()) && !local.isStale()) {
             if (local.isIdleExpired(now)) {
                 ExpiryProcessor.Outcome outcome = readingRecord(base, () -> expiry.check(local, now), null);
                 if (outcome == null) {
-                    manager.dropLocal(local); // the record cannot be parsed: treated as missing, like a load
+                    copies.drop(local); // the record cannot be parsed: treated as missing, like a load
                 }
                 if (outcome != ExpiryProcessor.Outcome.KEPT) {
                     return null;
@@ -83,7 +83,7 @@ final class SessionResolver {
             }
             OptionalLong stored = readingRecord(base, () -> store.version(base), OptionalLong.empty());
             if (stored.isEmpty()) {
-                manager.dropLocal(local);
+                copies.drop(local);
                 return null;
             }
             if (stored.getAsLong() == local.storedVersion()) {
@@ -110,14 +110,14 @@ final class SessionResolver {
     private ClusteredSession reloadLocked(String id, String base, long now, List<ClusteredSession> claimed) {
         long started = System.nanoTime();
         synchronized (loadLocks[Math.floorMod(base.hashCode(), LOCK_STRIPES)]) {
-            ClusteredSession current = usable(manager.localCopy(base));
+            ClusteredSession current = usable(copies.get(base));
             if (current != null && current.loadedAfter(started) && Objects.equals(id, current.getIdInternal())) {
                 return current; // a concurrent request of this session loaded it while we waited
             }
             Optional<SessionRecord> record = load(base);
             if (record.isEmpty()) {
                 if (current != null) {
-                    manager.dropLocal(current);
+                    copies.drop(current);
                 }
                 return null;
             }
@@ -133,9 +133,9 @@ final class SessionResolver {
                     loaded = null;
                 }
                 if (loaded == null) {
-                    ClusteredSession stillLocal = usable(manager.localCopy(base));
+                    ClusteredSession stillLocal = usable(copies.get(base));
                     if (stillLocal != null) {
-                        manager.dropLocal(stillLocal);
+                        copies.drop(stillLocal);
                     }
                     return null;
                 }
@@ -143,9 +143,9 @@ final class SessionResolver {
             ClusteredSession fresh = loader.build(loaded);
             if (current != null) {
                 auth.keepLocalParts(current, fresh);
-                manager.unregister(current); // a request still using the old copy keeps it; its changes still land
+                copies.unregister(current); // a request still using the old copy keeps it; its changes still land
             }
-            manager.register(fresh, id);
+            copies.register(fresh, id);
             fresh.activate();
             return fresh;
         }

@@ -9,7 +9,6 @@ import io.sessioncluster.core.store.StoreException;
 import org.apache.juli.logging.Log;
 import org.apache.tomcat.util.res.StringManager;
 
-import java.util.function.Consumer;
 
 /** One write to the store and what its result means for the local copy; shared by both write modes. */
 final class StoreWrites {
@@ -18,16 +17,16 @@ final class StoreWrites {
     private static final StringManager sm = StringManager.getManager(StoreWrites.class);
 
     private final SessionStore store;
-    private final Consumer<ClusteredSession> dropLocal;
+    private final LocalCopies copies;
     private final StatisticsCounters counters;
 
-    StoreWrites(SessionStore store, Consumer<ClusteredSession> dropLocal) {
-        this(store, dropLocal, new StatisticsCounters());
+    StoreWrites(SessionStore store, LocalCopies copies) {
+        this(store, copies, new StatisticsCounters());
     }
 
-    StoreWrites(SessionStore store, Consumer<ClusteredSession> dropLocal, StatisticsCounters counters) {
+    StoreWrites(SessionStore store, LocalCopies copies, StatisticsCounters counters) {
         this.store = store;
-        this.dropLocal = dropLocal;
+        this.copies = copies;
         this.counters = counters;
     }
 
@@ -47,7 +46,7 @@ final class StoreWrites {
             }
             case MISSING -> {
                 log.info(sm.getString("manager.sessionMissing", SessionIds.redact(write.id())));
-                dropLocal.accept(write.session());
+                copies.drop(write.session());
             }
             case ALREADY_EXISTS -> throw new IllegalStateException("an update cannot find the session existing");
         }
@@ -83,12 +82,10 @@ final class StoreWrites {
      * A copy reloaded while a request still used the old one (the old copy was stale) does not hold what that
      * request just wrote: sticky mode would serve it without asking the store, so it must reload first.
      */
-    private static void staleIfReplaced(PendingWrite write, long newVersion) {
-        if (write.session().getManager() instanceof ClusteredSessionManager manager) {
-            ClusteredSession current = manager.localCopy(write.id());
-            if (current != null && current != write.session() && current.storedVersion() < newVersion) {
-                current.markStale();
-            }
+    private void staleIfReplaced(PendingWrite write, long newVersion) {
+        ClusteredSession current = copies.get(write.id());
+        if (current != null && current != write.session() && current.storedVersion() < newVersion) {
+            current.markStale();
         }
     }
 }

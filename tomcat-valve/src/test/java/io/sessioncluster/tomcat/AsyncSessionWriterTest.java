@@ -39,7 +39,7 @@ class AsyncSessionWriterTest {
     }
 
     private AsyncSessionWriter writer(int capacity, long offerTimeoutMillis) {
-        writer = new AsyncSessionWriter(new StoreWrites(store, dropped::add), capacity, offerTimeoutMillis,
+        writer = new AsyncSessionWriter(new StoreWrites(store, new LocalCopies(dropped::add)), capacity, offerTimeoutMillis,
                 TimeUnit.MILLISECONDS, "test-writer");
         return writer;
     }
@@ -61,7 +61,7 @@ class AsyncSessionWriterTest {
     @Test
     void aFullQueueMakesTheRequestWaitThenDropsAndGivesTheChangesBack() throws Exception {
         CountDownLatch gate = new CountDownLatch(1);
-        writer = new AsyncSessionWriter(new StoreWrites(new GatedStore(store, gate), dropped::add), 1, 200,
+        writer = new AsyncSessionWriter(new StoreWrites(new GatedStore(store, gate), new LocalCopies(dropped::add)), 1, 200,
                 TimeUnit.MILLISECONDS, "test-writer");
         AsyncSessionWriter w = writer;
         w.submit(write("S1", true, Map.of("a", bytes(1)), Set.of()));

@@ -73,7 +73,7 @@ class EvictionIT {
         browser.call(a, "set", "name", "user", "value", "alice");
         String oldId = browser.cookie();
         assertThat(SessionIds.route(oldId)).isEqualTo("nodeA");
-        assertThat(a.manager().localCopy(SessionIds.baseId(oldId))).isNotNull();
+        assertThat(a.manager().copies().get(SessionIds.baseId(oldId))).isNotNull();
         // async: the create reaches the store through the write-behind queue
         Await.until(Duration.ofSeconds(10), () -> browser.callAs(oldId, b, "get", "name", "user"),
                 r -> r.body().equals("alice"), "the session taken over by node B");
@@ -87,7 +87,7 @@ class EvictionIT {
      */
     private static Browser.Reply replay(Browser browser, TestNode a, String oldId) {
         String base = SessionIds.baseId(oldId);
-        Await.until(EVICTION_WAIT, () -> a.manager().localCopy(base) == null, gone -> gone,
+        Await.until(EVICTION_WAIT, () -> a.manager().copies().get(base) == null, gone -> gone,
                 "node A dropping its copy after node B's eviction");
         return browser.callAs(oldId, a, "get", "name", "user");
     }

@@ -95,6 +95,26 @@ abstract class LoginScenarios {
                 .isEqualTo(PAGE_OF_ALICE + " query=from=cart method=GET");
     }
 
+    /**
+     * {@code FormAuthenticator}'s forward to the login page sends the page before the request returns to the valve:
+     * unless the session is stored first, a form posted at once to another node races its write (an HTTP 408 in
+     * about half of the attempts on PostgreSQL before {@link ClusteredSessionManager#writeBeforeLoginForward}).
+     */
+    @Test
+    void theLoginPageLeavesOnlyOnceTheSessionIsStored() {
+        TestNode a = node("nodeA", LoginApp.form(true));
+        TestNode b = node("nodeB", LoginApp.form(true));
+        int timedOut = 0;
+        for (int attempt = 0; attempt < 25; attempt++) {
+            Browser browser = new Browser();
+            assertThat(browser.get(a, "/secure/page").body()).isEqualTo("login-page");
+            if (browser.post(b, "/j_security_check", credentials("alice", PASSWORD)).status() == 408) {
+                timedOut++;
+            }
+        }
+        assertThat(timedOut).as("logins posted to the other node right after the login page").isZero();
+    }
+
     @Test
     void aLogoutOnOneNodeEndsTheLoginOnTheOthers() {
         TestNode a = node("nodeA", LoginApp.form(true));

@@ -30,7 +30,7 @@ class ManagerStatisticsTest {
     @Test
     void writesBytesFailuresAndFailoversAreCounted() {
         ClusteredSessionManager manager = new ClusteredSessionManager();
-        StoreWrites writes = new StoreWrites(store, s -> { }, manager.counters());
+        StoreWrites writes = new StoreWrites(store, manager.copies(), manager.counters());
         ClusteredSession session = new ClusteredSession(manager);
         session.setId("S1", false);
         writes.write(write(session, true, Map.of("a", new byte[3])));
@@ -41,7 +41,7 @@ class ManagerStatisticsTest {
             public WriteResult write(ChangeSet changes) {
                 throw new StoreUnavailableException("down", null);
             }
-        }, s -> { }, manager.counters());
+        }, manager.copies(), manager.counters());
         assertThatThrownBy(() -> failing.write(write(session, false, Map.of("d", new byte[1]))))
                 .isInstanceOf(StoreUnavailableException.class);
         manager.tookOver("S1");

@@ -19,7 +19,9 @@ class StoreWritesTest {
 
     private final String backend = "writes-" + UUID.randomUUID();
     private final InMemorySessionStore store = InMemorySessionStore.open(backend);
-    private final StoreWrites writes = new StoreWrites(store, s -> { });
+    private final ClusteredSessionManager manager = new ClusteredSessionManager();
+    private final LocalCopies copies = manager.copies();
+    private final StoreWrites writes = new StoreWrites(store, copies);
 
     @AfterEach
     void clear() {
@@ -28,7 +30,6 @@ class StoreWritesTest {
 
     @Test
     void aWriteThroughAReplacedCopyMakesTheRegisteredCopyReload() {
-        ClusteredSessionManager manager = new ClusteredSessionManager();
         ClusteredSession old = new ClusteredSession(manager);
         old.setId("S1", false);
         writes.write(write(old, true, "a"));
@@ -37,9 +38,9 @@ class StoreWritesTest {
         // A request still uses the old copy (it was marked stale); the next request reloaded it as a new copy.
         ClusteredSession reloaded = new ClusteredSession(manager);
         reloaded.loadFrom(loaded, Map.of(), Map.of(), AuthState.NONE);
-        manager.unregister(old);
-        manager.register(reloaded, "S1");
-        assertThat(manager.localCopy("S1")).isSameAs(reloaded);
+        copies.unregister(old);
+        copies.register(reloaded, "S1");
+        assertThat(copies.get("S1")).isSameAs(reloaded);
 
         // The first request ends and writes through the old copy: the new copy does not hold that write.
         writes.write(write(old, false, "b"));
@@ -47,9 +48,9 @@ class StoreWritesTest {
 
         // A copy that already holds the latest version is left alone.
         ClusteredSession current = new ClusteredSession(manager);
-        manager.unregister(reloaded);
+        copies.unregister(reloaded);
         current.loadFrom(store.load("S1").orElseThrow(), Map.of(), Map.of(), AuthState.NONE);
-        manager.register(current, "S1");
+        copies.register(current, "S1");
         writes.write(write(current, false, "c"));
         assertThat(current.isStale()).isFalse();
     }
