@@ -119,6 +119,41 @@ class ConfigurationIT {
         }
     }
 
+    /**
+     * Tomcat's own attributes, through the digester: a boolean it would turn into false ("yes"), a number it would
+     * ignore (0), a number outside its range and a regular expression it would only log all stop the start, named.
+     */
+    @Test
+    void tomcatsOwnBooleansNumbersAndPatternsAreValidatedLikeTheClustersSettings(@TempDir Path dir) throws Exception {
+        try (LogCapture log = new LogCapture("org.apache.catalina.core.StandardContext")) {
+            Context bad = webapp(dir.resolve("bad"), "store=\"memory\" memoryName=\"config-it\""
+                    + " persistAuthentication=\"yes\" notifyBindingListenerOnUnchangedValue=\"1\""
+                    + " processExpiresFrequency=\"0\" maxActiveSessions=\"-7\""
+                    + " sessionAttributeNameFilter=\"[unclosed\"");
+            assertThat(bad.getState()).isNotEqualTo(LifecycleState.STARTED);
+            assertThat(String.join("\n", log.texts()))
+                    .contains("persistAuthentication [yes]: allowed are true, false")
+                    .contains("notifyBindingListenerOnUnchangedValue [1]: allowed are true, false")
+                    .contains("processExpiresFrequency [0]: allowed are 1 or more")
+                    .contains("maxActiveSessions [-7]: allowed are -1 (no limit) or more")
+                    .contains("sessionAttributeNameFilter [[unclosed]: allowed are a Java regular expression");
+        }
+    }
+
+    @Test
+    void persistAuthenticationIsOnByDefaultAndTakesTheValueWritten(@TempDir Path dir) throws Exception {
+        ClusteredSessionManager byDefault = (ClusteredSessionManager) webapp(dir.resolve("default"),
+                "store=\"memory\" memoryName=\"config-it\"").getManager();
+        ClusteredSessionManager off = (ClusteredSessionManager) webapp(dir.resolve("off"),
+                "store=\"memory\" memoryName=\"config-it\" persistAuthentication=\"false\""
+                        + " sessionActivityCheck=\"true\"").getManager();
+
+        assertThat(byDefault.getPersistAuthentication()).as("authentication is session state").isTrue();
+        assertThat(off.getPersistAuthentication()).isFalse();
+        assertThat(off.getSessionActivityCheck()).isTrue();
+        assertThat(off.getState()).isEqualTo(LifecycleState.STARTED);
+    }
+
     /** A web application from a directory with META-INF/context.xml, deployed the way Tomcat deploys one. */
     private Context webapp(Path docBase, String managerAttributes) throws Exception {
         Files.createDirectories(docBase.resolve("META-INF"));
