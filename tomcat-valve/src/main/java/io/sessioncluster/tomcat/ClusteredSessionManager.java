@@ -262,7 +262,12 @@ public class ClusteredSessionManager extends ManagerBase {
             rt.flush();
         }
         for (Session session : findSessions()) {
-            remove(session, false); // no listeners: the session lives on in the store
+            // The session lives on in the store, so no sessionDestroyed; but this node's objects go away, which
+            // its attributes hear about as StandardManager's do when it unloads (sessionWillPassivate).
+            if (session instanceof ClusteredSession cs && cs.isUsable()) {
+                cs.passivate();
+            }
+            remove(session, false);
             released++;
         }
         if (rt != null) {
