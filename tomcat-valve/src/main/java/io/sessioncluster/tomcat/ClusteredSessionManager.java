@@ -24,6 +24,7 @@ import org.apache.tomcat.util.res.StringManager;
 import java.io.IOException;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.regex.PatternSyntaxException;
 
 import javax.naming.NamingException;
@@ -131,23 +132,20 @@ public class ClusteredSessionManager extends ManagerBase {
     /** An invalid regular expression only makes Tomcat's digester log a warning; here it stops the start. */
     @Override
     public void setSessionAttributeNameFilter(String filter) {
-        settings.problem("sessionAttributeNameFilter", null);
-        try {
-            super.setSessionAttributeNameFilter(filter);
-        } catch (PatternSyntaxException e) {
-            settings.problem("sessionAttributeNameFilter", ManagerSettings.badValue("sessionAttributeNameFilter",
-                    filter, "a Java regular expression (" + e.getDescription() + ")"));
-        }
+        patternSetting("sessionAttributeNameFilter", filter, super::setSessionAttributeNameFilter);
     }
 
     @Override
     public void setSessionAttributeValueClassNameFilter(String filter) {
-        settings.problem("sessionAttributeValueClassNameFilter", null);
+        patternSetting("sessionAttributeValueClassNameFilter", filter, super::setSessionAttributeValueClassNameFilter);
+    }
+
+    private void patternSetting(String name, String filter, Consumer<String> setter) {
+        settings.problem(name, null);
         try {
-            super.setSessionAttributeValueClassNameFilter(filter);
+            setter.accept(filter);
         } catch (PatternSyntaxException e) {
-            settings.problem("sessionAttributeValueClassNameFilter", ManagerSettings.badValue(
-                    "sessionAttributeValueClassNameFilter", filter,
+            settings.problem(name, ManagerSettings.badValue(name, filter,
                     "a Java regular expression (" + e.getDescription() + ")"));
         }
     }
