@@ -34,6 +34,18 @@ final class SpringSecuritySessionClasses {
             "org.springframework.security.core.userdetails.User",
             "org.springframework.security.core.authority.SimpleGrantedAuthority",
             "org.springframework.security.core.authority.FactorGrantedAuthority", // 7: the factor a login proved
+            // A failed login's exception (SPRING_SECURITY_LAST_EXCEPTION), for the login page to show; the JDK
+            // superclasses because Java serialization names them (LoginFailureCredentials erases the password
+            // the exception holds before it is stored)
+            "org.springframework.security.core.AuthenticationException",
+            "org.springframework.security.authentication.BadCredentialsException",
+            "org.springframework.security.authentication.AccountStatusException",
+            "org.springframework.security.authentication.LockedException",
+            "org.springframework.security.authentication.DisabledException",
+            "org.springframework.security.authentication.AccountExpiredException",
+            "org.springframework.security.authentication.CredentialsExpiredException",
+            "org.springframework.security.core.userdetails.UsernameNotFoundException",
+            "java.lang.Throwable", "java.lang.Exception", "java.lang.RuntimeException", "java.lang.StackTraceElement",
             // spring-security-web: details, pre-authentication, switch user, saved request, CSRF token
             "org.springframework.security.web.authentication.WebAuthenticationDetails",
             "org.springframework.security.web.authentication.preauth.PreAuthenticatedAuthenticationToken",
@@ -41,8 +53,11 @@ final class SpringSecuritySessionClasses {
             "org.springframework.security.web.savedrequest.DefaultSavedRequest",
             "org.springframework.security.web.savedrequest.SavedCookie",
             "org.springframework.security.web.csrf.DefaultCsrfToken",
+            "org.springframework.security.web.authentication.session.SessionAuthenticationException",
             // spring-security-oauth2-core and -client: OAuth2/OIDC login and authorized clients
             "org.springframework.security.oauth2.client.authentication.OAuth2AuthenticationToken",
+            "org.springframework.security.oauth2.core.OAuth2AuthenticationException",
+            "org.springframework.security.oauth2.core.OAuth2Error",
             "org.springframework.security.oauth2.core.user.DefaultOAuth2User",
             "org.springframework.security.oauth2.core.user.OAuth2UserAuthority",
             "org.springframework.security.oauth2.core.oidc.user.DefaultOidcUser",
@@ -65,6 +80,9 @@ final class SpringSecuritySessionClasses {
 
     /** The candidates {@code loader} can load, in the order above; empty without Spring Security. */
     static List<String> present(ClassLoader loader) {
+        if (!ClassUtils.isPresent(CANDIDATES.get(0), loader)) {
+            return List.of(); // the JDK's exception types are allowed for Spring Security's only
+        }
         return CANDIDATES.stream().filter(name -> ClassUtils.isPresent(name, loader)).toList();
     }
 }

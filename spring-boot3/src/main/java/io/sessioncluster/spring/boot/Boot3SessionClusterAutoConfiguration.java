@@ -51,6 +51,17 @@ public class Boot3SessionClusterAutoConfiguration {
         };
     }
 
+    /** With Spring Security: no typed password of a failed login reaches the store. */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(name = "org.springframework.security.core.AuthenticationException")
+    static class SpringSecurityConfiguration {
+
+        @Bean
+        LoginFailureCredentials sessionClusterLoginFailureCredentials() {
+            return new LoginFailureCredentials();
+        }
+    }
+
     /** With Spring Data Redis, its connection details (properties, Testcontainers, Docker Compose) say where Redis is. */
     @Configuration(proxyBeanMethods = false)
     @ConditionalOnClass(RedisConnectionDetails.class)
