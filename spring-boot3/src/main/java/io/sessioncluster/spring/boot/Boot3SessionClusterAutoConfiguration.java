@@ -18,6 +18,7 @@ import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
 import org.springframework.core.env.Environment;
 
 /**
@@ -32,6 +33,7 @@ import org.springframework.core.env.Environment;
 @ConditionalOnClass({ClusteredSessionManager.class, TomcatServletWebServerFactory.class})
 @ConditionalOnBooleanProperty(name = "session-cluster.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(SessionClusterProperties.class)
+@Import(SpringSecurityConfiguration.class)
 public class Boot3SessionClusterAutoConfiguration {
 
     @Bean
@@ -49,17 +51,6 @@ public class Boot3SessionClusterAutoConfiguration {
                     properties.jvmRoute(), managers);
             factory.addContextCustomizers(installer::customize);
         };
-    }
-
-    /** With Spring Security: no typed password of a failed login reaches the store. */
-    @Configuration(proxyBeanMethods = false)
-    @ConditionalOnClass(name = "org.springframework.security.core.AuthenticationException")
-    static class SpringSecurityConfiguration {
-
-        @Bean
-        LoginFailureCredentials sessionClusterLoginFailureCredentials() {
-            return new LoginFailureCredentials();
-        }
     }
 
     /** With Spring Data Redis, its connection details (properties, Testcontainers, Docker Compose) say where Redis is. */
