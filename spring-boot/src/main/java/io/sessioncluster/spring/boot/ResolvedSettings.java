@@ -1,5 +1,7 @@
 package io.sessioncluster.spring.boot;
 
+import io.sessioncluster.core.codec.ClassAllowList;
+
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -18,6 +20,7 @@ final class ResolvedSettings {
 
     static final String PREFIX = "session-cluster.";
     private static final String STORE = "store";
+    private static final String ALLOWED_CLASSES = "allowedClasses";
     /** What a session id may carry after its dot: {@code SessionIds} refuses anything else. */
     private static final Pattern ROUTE = Pattern.compile("[A-Za-z0-9_-]{1,64}");
 
@@ -31,6 +34,16 @@ final class ResolvedSettings {
         this.problems = List.copyOf(problems);
     }
 
+    /**
+     * What an auto-configuration installs: setting names as the manager and the stores know them, and the classes
+     * Spring Security keeps in the session when {@code classLoader} has it.
+     */
+    static ResolvedSettings forApplication(SessionClusterProperties properties, List<SpringConnection> springConnections,
+                                           ClassLoader classLoader) {
+        return resolve(properties, springConnections, KnownSettingNames.find(),
+                SpringSecuritySessionClasses.present(classLoader));
+    }
+
     static ResolvedSettings resolve(SessionClusterProperties properties, List<SpringConnection> springConnections) {
         return resolve(properties, springConnections, Set.of());
     }
@@ -42,6 +55,16 @@ final class ResolvedSettings {
      */
     static ResolvedSettings resolve(SessionClusterProperties properties, List<SpringConnection> springConnections,
                                     Set<String> knownNames) {
+        return resolve(properties, springConnections, knownNames, List.of());
+    }
+
+    /**
+     * @param frameworkClasses class names the application's frameworks keep in the session
+     *                         ({@link SpringSecuritySessionClasses}): put before the user's own {@code allowedClasses},
+     *                         which add to them
+     */
+    static ResolvedSettings resolve(SessionClusterProperties properties, List<SpringConnection> springConnections,
+                                    Set<String> knownNames, List<String> frameworkClasses) {
         Map<String, String> values = new LinkedHashMap<>();
         Map<String, String> sources = new LinkedHashMap<>();
         List<String> problems = new ArrayList<>();
@@ -80,7 +103,29 @@ final class ResolvedSettings {
                 });
             }
         }
+        allowFrameworkClasses(values, frameworkClasses);
         return new ResolvedSettings(values, sources, problems);
+    }
+
+    /**
+     * A user value the manager would refuse is left as written, so that its message quotes only what the user wrote;
+     * the start fails anyway.
+     */
+    private static void allowFrameworkClasses(Map<String, String> values, List<String> frameworkClasses) {
+        if (frameworkClasses.isEmpty()) {
+            return;
+        }
+        String own = values.get(ALLOWED_CLASSES);
+        if (own == null || own.isBlank()) {
+            values.put(ALLOWED_CLASSES, String.join(",", frameworkClasses));
+            return;
+        }
+        try {
+            ClassAllowList.parse(own);
+        } catch (IllegalArgumentException e) {
+            return;
+        }
+        values.put(ALLOWED_CLASSES, String.join(",", frameworkClasses) + "," + own);
     }
 
     private static String withKnownCase(String name, Set<String> knownNames) {

@@ -15,8 +15,10 @@ import org.springframework.boot.actuate.autoconfigure.health.ConditionalOnEnable
 import org.springframework.boot.actuate.health.HealthIndicator;
 import org.springframework.boot.web.embedded.tomcat.TomcatServletWebServerFactory;
 import org.springframework.boot.web.server.WebServerFactoryCustomizer;
+import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
 import org.springframework.core.env.Environment;
 
 /**
@@ -31,6 +33,7 @@ import org.springframework.core.env.Environment;
 @ConditionalOnClass({ClusteredSessionManager.class, TomcatServletWebServerFactory.class})
 @ConditionalOnBooleanProperty(name = "session-cluster.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(SessionClusterProperties.class)
+@Import(SpringSecurityConfiguration.class)
 public class Boot3SessionClusterAutoConfiguration {
 
     @Bean
@@ -41,10 +44,10 @@ public class Boot3SessionClusterAutoConfiguration {
     @Bean
     WebServerFactoryCustomizer<TomcatServletWebServerFactory> sessionClusterTomcatCustomizer(
             SessionClusterProperties properties, SessionClusterManagers managers,
-            ObjectProvider<SpringConnection> springConnections, Environment environment) {
+            ObjectProvider<SpringConnection> springConnections, Environment environment, ApplicationContext context) {
         return factory -> {
-            ClusteredManagerInstaller installer = new ClusteredManagerInstaller(ResolvedSettings.resolve(properties,
-                    SpringConnection.withDefaults(springConnections.orderedStream(), environment), KnownSettingNames.find()),
+            ClusteredManagerInstaller installer = new ClusteredManagerInstaller(ResolvedSettings.forApplication(properties,
+                    SpringConnection.withDefaults(springConnections.orderedStream(), environment), context.getClassLoader()),
                     properties.jvmRoute(), managers);
             factory.addContextCustomizers(installer::customize);
         };

@@ -32,7 +32,12 @@ class Boot3App {
     static ConfigurableApplicationContext start(String... args) {
         List<String> all = new ArrayList<>(List.of("--server.port=0", "--spring.main.banner-mode=off",
                 "--logging.level.root=WARN", "--management.endpoints.web.exposure.include=health",
-                "--management.endpoint.health.show-details=always"));
+                "--management.endpoint.health.show-details=always",
+                // Spring Security is on this module's test class path for Boot3FormLoginIT: not for this application.
+                "--spring.autoconfigure.exclude="
+                        + "org.springframework.boot.autoconfigure.security.servlet.SecurityAutoConfiguration,"
+                        + "org.springframework.boot.autoconfigure.security.servlet.UserDetailsServiceAutoConfiguration,"
+                        + "org.springframework.boot.actuate.autoconfigure.security.servlet.ManagementWebSecurityAutoConfiguration"));
         all.addAll(List.of(args));
         return new SpringApplication(Boot3App.class).run(all.toArray(String[]::new));
     }

@@ -5,7 +5,11 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Map;
+import java.util.stream.Collectors;
 
 /** Keeps the {@code JSESSIONID} cookie by hand, so that one session can be sent to any instance (as a balancer would). */
 final class Browser {
@@ -26,9 +30,21 @@ final class Browser {
         return send(instance, path, HttpRequest.BodyPublishers.noBody(), "POST");
     }
 
+    /** Posts {@code fields} as an HTML form would ({@code application/x-www-form-urlencoded}). */
+    Reply postForm(Instance instance, String path, Map<String, String> fields) {
+        String form = fields.entrySet().stream()
+                .map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "="
+                        + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
+                .collect(Collectors.joining("&"));
+        return send(instance, path, HttpRequest.BodyPublishers.ofString(form), "POST");
+    }
+
     private Reply send(Instance instance, String path, HttpRequest.BodyPublisher body, String method) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + instance.port() + path))
                 .timeout(Duration.ofSeconds(20)).method(method, body);
+        if (body.contentLength() > 0) {
+            request.header("Content-Type", "application/x-www-form-urlencoded");
+        }
         if (cookie != null) {
             request.header("Cookie", "JSESSIONID=" + cookie);
         }
@@ -39,7 +55,8 @@ final class Browser {
                     cookie = header.substring("JSESSIONID=".length()).split(";", 2)[0];
                 }
             }
-            return new Reply(response.statusCode(), response.body());
+            return new Reply(response.statusCode(), response.body(),
+                    response.headers().firstValue("location").orElse(null));
         } catch (IOException e) {
             throw new IllegalStateException(method + " " + path + " on " + instance + " failed", e);
         } catch (InterruptedException e) {
@@ -48,6 +65,7 @@ final class Browser {
         }
     }
 
-    record Reply(int status, String body) {
+    /** @param location the {@code Location} header of a redirect (not followed), or null */
+    record Reply(int status, String body, String location) {
     }
 }
