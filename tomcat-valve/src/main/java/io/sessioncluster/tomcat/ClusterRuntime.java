@@ -8,6 +8,7 @@ import io.sessioncluster.core.store.SessionStoreProvider;
 import io.sessioncluster.core.store.StoreUnavailableException;
 
 import org.apache.catalina.LifecycleException;
+import org.apache.catalina.WebResourceRoot;
 import org.apache.juli.logging.Log;
 import org.apache.tomcat.util.res.StringManager;
 
@@ -81,11 +82,12 @@ final class ClusterRuntime {
      * created at all fails the start.
      */
     static ClusterRuntime open(ClusteredSessionManager manager, LocalCopies copies, ClusterConfig config,
-                               SessionStoreProvider provider, ClassLoader applicationLoader, String contextName)
-            throws LifecycleException {
+                               SessionStoreProvider provider, ClassLoader applicationLoader,
+                               WebResourceRoot applicationResources, String contextName) throws LifecycleException {
         AttributeCodec codec;
         try {
-            codec = AttributeCodecs.create(config, applicationLoader);
+            codec = AttributeCodecs.create(config, applicationLoader,
+                    new ContainerAdmission(config.allowApplicationClasses() ? applicationResources : null));
         } catch (RuntimeException e) {
             String problem = sm.getString("manager.codecFailed", config.codec().name().toLowerCase(Locale.ROOT), e.toString());
             throw new LifecycleException(sm.getString("manager.configInvalid", contextName, problem), e);

@@ -219,7 +219,7 @@ public class ClusteredSessionManager extends ManagerBase {
         boolean namingBound = bindNaming();
         try {
             runtime = ClusterRuntime.open(this, copies, config, providers.get(config.store()), applicationLoader(),
-                    contextName);
+                    getContext().getResources(), contextName);
         } finally {
             if (namingBound) {
                 ContextBindings.unbindThread(getContext(), getContext().getNamingToken());

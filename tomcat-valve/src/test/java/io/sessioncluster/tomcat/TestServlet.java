@@ -133,6 +133,9 @@ final class TestServlet extends HttpServlet {
                     Class<?> type = Class.forName(req.getParameter("class"), true, Thread.currentThread().getContextClassLoader());
                     session.setAttribute(name, type.getConstructor(String.class).newInstance(value));
                     body = "ok";
+                } catch (IllegalArgumentException e) {
+                    resp.setStatus(HttpServletResponse.SC_BAD_REQUEST);
+                    body = "rejected: " + e.getMessage();
                 } catch (ReflectiveOperationException e) {
                     resp.setStatus(HttpServletResponse.SC_NOT_FOUND);
                     body = "no class: " + e;

@@ -2,7 +2,11 @@ package io.sessioncluster.core.codec;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
 import java.util.regex.Pattern;
 
 /**
@@ -12,6 +16,10 @@ import java.util.regex.Pattern;
  * <p>Patterns: {@code com.example.Cart} (one class, and its nested classes), {@code com.example.*}
  * (classes of one package), {@code com.example.**} (a package and all its sub-packages). A built-in list
  * of JDK value and collection types is always allowed; arrays are allowed when their element type is.
+ *
+ * <p>An embedding may add an admission rule by name ({@link #admitting}): the Tomcat adapter admits the classes a
+ * web application defines itself (its {@code WEB-INF/classes}), deciding from the class's resource, never by
+ * loading it. Names reach the rule only when they are well-formed class names, and each answer is remembered.
  */
 public final class ClassAllowList {
 
@@ -51,6 +59,13 @@ public final class ClassAllowList {
     /** {@code exact} with a {@code $} appended: the prefix of their nested classes. */
     private final List<String> nestedPrefixes = new ArrayList<>();
     private final List<String> userPatterns;
+    /** Admits further classes by name (see {@link #admitting}), or null. */
+    private final Predicate<String> admission;
+    /** Answers of {@link #admission}: names can come from stored bytes, so the memo is bounded. */
+    private final Map<String, Boolean> admitted = new ConcurrentHashMap<>();
+    /** Classes refused so far, so that only the first refusal of each is logged. */
+    private final Set<String> refused = ConcurrentHashMap.newKeySet();
+    private static final int MAX_REMEMBERED = 4096;
     /** The list is fixed once built, so each class is judged once: encoding checks classes on every request. */
     private final ClassValue<Boolean> judged = new ClassValue<>() {
         @Override
@@ -60,7 +75,12 @@ public final class ClassAllowList {
     };
 
     private ClassAllowList(List<String> userPatterns) {
+        this(userPatterns, null);
+    }
+
+    private ClassAllowList(List<String> userPatterns, Predicate<String> admission) {
         this.userPatterns = List.copyOf(userPatterns);
+        this.admission = admission;
         BUILT_IN.forEach(this::addPattern);
         userPatterns.forEach(this::addPattern);
         exact.forEach(candidate -> nestedPrefixes.add(candidate + "$"));
@@ -87,6 +107,33 @@ public final class ClassAllowList {
             }
         }
         return new ClassAllowList(patterns);
+    }
+
+    /**
+     * This list, plus the classes {@code admission} admits by binary name (array brackets stripped). The rule must
+     * not load or initialize the class: a name may come from stored bytes.
+     */
+    public ClassAllowList admitting(Predicate<String> admission) {
+        return new ClassAllowList(userPatterns, Objects.requireNonNull(admission, "admission"));
+    }
+
+    /**
+     * The {@code allowedClasses} value that would admit {@code className}: the patterns configured now, with it
+     * appended. For messages: the operator can copy it.
+     */
+    public String suggestionFor(String className) {
+        String name = elementName(className);
+        List<String> patterns = new ArrayList<>(userPatterns);
+        patterns.add(name == null ? className : name);
+        return String.join(",", patterns);
+    }
+
+    /** True the first time a class is refused (bounded memory), for a log line per class. */
+    boolean firstRefusal(String className) {
+        if (refused.size() >= MAX_REMEMBERED) {
+            return false;
+        }
+        return refused.add(className);
     }
 
     /** The patterns the user added to the built-in list. */
@@ -120,7 +167,23 @@ public final class ClassAllowList {
                 return true;
             }
         }
-        return false;
+        return admission != null && admittedByRule(name);
+    }
+
+    private boolean admittedByRule(String name) {
+        if (!PATTERN.matcher(name).matches() || name.endsWith(".*") || name.endsWith(".**")) {
+            return false; // not a class name: nothing to look up
+        }
+        Boolean known = admitted.get(name);
+        if (known != null) {
+            return known;
+        }
+        boolean answer = admission.test(name);
+        if (admitted.size() >= MAX_REMEMBERED) {
+            admitted.clear(); // names from hostile bytes must not grow the memo without bound
+        }
+        admitted.put(name, answer);
+        return answer;
     }
 
     public boolean allows(Class<?> type) {
@@ -191,6 +254,6 @@ public final class ClassAllowList {
 
     @Override
     public String toString() {
-        return "ClassAllowList[built-in + " + userPatterns + "]";
+        return "ClassAllowList[built-in + " + userPatterns + (admission == null ? "" : " + admission rule") + "]";
     }
 }

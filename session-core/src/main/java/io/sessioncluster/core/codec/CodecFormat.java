@@ -1,9 +1,13 @@
 package io.sessioncluster.core.codec;
 
+import io.sessioncluster.core.Loggers;
+
 import java.io.ByteArrayOutputStream;
 
 /** Checks shared by every codec: the format byte, the size limit, and the allow-list at set time. */
 final class CodecFormat {
+
+    private static final System.Logger LOG = Loggers.of(CodecFormat.class);
 
     private CodecFormat() {
     }
@@ -24,14 +28,23 @@ final class CodecFormat {
 
     static void checkAllowed(ClassAllowList allowList, Object value) {
         if (value != null && !allowList.allows(value.getClass())) {
-            throw notAllowed(value.getClass().getName());
+            throw notAllowed(allowList, value.getClass().getName());
         }
     }
 
-    /** The one message for a class outside the allow-list, whichever codec and direction met it. */
-    static CodecException notAllowed(String className) {
+    /**
+     * The one message for a class outside the allow-list, whichever codec and direction met it. The first refusal
+     * of each class is also logged once, with the exact {@code allowedClasses} value that would admit it: an
+     * application's own error handling may swallow the exception.
+     */
+    static CodecException notAllowed(ClassAllowList allowList, String className) {
+        String suggestion = allowList.suggestionFor(className);
+        if (allowList.firstRefusal(className)) {
+            LOG.log(System.Logger.Level.WARNING, "Class [" + className + "] is refused by the session's allow-list; "
+                    + "if it is meant to be stored in the session, set allowedClasses=\"" + suggestion + "\"");
+        }
         return new CodecException(CodecException.Reason.CLASS_NOT_ALLOWED, "class [" + className
-                + "] is not in allowedClasses; add it (or its package as package.*) to store it in the session");
+                + "] is not in allowedClasses; to store it in the session, set allowedClasses=\"" + suggestion + "\"");
     }
 
     private static String describe(byte format) {

@@ -60,7 +60,7 @@ final class JavaAttributeCodec implements AttributeCodec {
         try (CheckingOutputStream out = new CheckingOutputStream(target)) {
             out.writeObject(value);
             if (out.deferred != null) {
-                throw CodecFormat.notAllowed(out.deferred);
+                throw CodecFormat.notAllowed(allowList, out.deferred);
             }
         } catch (CodecException e) {
             throw e;
@@ -111,7 +111,7 @@ final class JavaAttributeCodec implements AttributeCodec {
         return info -> {
             Class<?> type = info.serialClass();
             if (type != null && !allowList.allows(type)) {
-                throw CodecFormat.notAllowed(type.getName());
+                throw CodecFormat.notAllowed(allowList, type.getName());
             }
             if (info.depth() > MAX_DEPTH) {
                 throw new CodecException(CodecException.Reason.TOO_LARGE,
@@ -168,12 +168,12 @@ final class JavaAttributeCodec implements AttributeCodec {
                 deferred = deferred == null ? type.getName() : deferred;
                 return;
             }
-            throw CodecFormat.notAllowed(type.getName());
+            throw CodecFormat.notAllowed(allowList, type.getName());
         }
 
         @Override
         protected void annotateProxyClass(Class<?> type) {
-            throw CodecFormat.notAllowed(type.getName());
+            throw CodecFormat.notAllowed(allowList, type.getName());
         }
     }
 
@@ -192,7 +192,7 @@ final class JavaAttributeCodec implements AttributeCodec {
         protected Class<?> resolveClass(ObjectStreamClass desc) throws IOException, ClassNotFoundException {
             String name = desc.getName();
             if (!allowList.allows(name)) {
-                throw CodecFormat.notAllowed(name);
+                throw CodecFormat.notAllowed(allowList, name);
             }
             try {
                 return Class.forName(name, false, loader);
@@ -204,7 +204,8 @@ final class JavaAttributeCodec implements AttributeCodec {
         /** Proxies are never allowed; refuse before their interfaces are loaded by name. */
         @Override
         protected Class<?> resolveProxyClass(String[] interfaces) {
-            throw CodecFormat.notAllowed("dynamic proxy of " + String.join(", ", interfaces));
+            throw new CodecException(CodecException.Reason.CLASS_NOT_ALLOWED, "a dynamic proxy of ["
+                    + String.join(", ", interfaces) + "] is never decoded");
         }
     }
 }

@@ -133,7 +133,7 @@ final class SafeKryo extends Kryo {
     public Serializer getDefaultSerializer(Class type) {
         if (!allowList.allows(type)) {
             return new KryoSerializers.Rejecting(CodecException.Reason.CLASS_NOT_ALLOWED,
-                    CodecFormat.notAllowed(type.getName()).getMessage());
+                    CodecFormat.notAllowed(allowList, type.getName()).getMessage());
         }
         if (type.isHidden() || Proxy.isProxyClass(type)) {
             return new KryoSerializers.Rejecting(CodecException.Reason.NOT_ENCODABLE, "class [" + type.getName()
@@ -294,7 +294,7 @@ final class SafeKryo extends Kryo {
                 throw new CodecException(CodecException.Reason.CORRUPT, "stream names a class with an impossible name");
             }
             if (!allowList.allows(className)) {
-                throw CodecFormat.notAllowed(className);
+                throw CodecFormat.notAllowed(allowList, className);
             }
             try {
                 return Class.forName(className, false, kryo.getClassLoader());

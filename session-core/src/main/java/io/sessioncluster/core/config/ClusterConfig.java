@@ -18,6 +18,7 @@ import java.util.TreeSet;
  * @param sticky          whether the balancer pins sessions to nodes
  * @param codec           attribute encoding
  * @param allowedClasses  classes attribute values may have
+ * @param allowApplicationClasses the web application's own classes may be stored without listing
  * @param maxAttributeBytes largest encoded attribute
  * @param asyncQueueSize  bound of the write-behind queue
  * @param holdResponse    in sync mode, hold the application's flushes until the session is written
@@ -30,6 +31,7 @@ public record ClusterConfig(
         boolean sticky,
         CodecType codec,
         ClassAllowList allowedClasses,
+        boolean allowApplicationClasses,
         int maxAttributeBytes,
         int asyncQueueSize,
         boolean holdResponse,
@@ -114,6 +116,7 @@ public record ClusterConfig(
                 core.get(CoreSettings.STICKY),
                 core.get(CoreSettings.CODEC),
                 core.get(CoreSettings.ALLOWED_CLASSES),
+                core.get(CoreSettings.ALLOW_APPLICATION_CLASSES),
                 core.get(CoreSettings.MAX_ATTRIBUTE_BYTES),
                 core.get(CoreSettings.ASYNC_QUEUE_SIZE),
                 core.get(CoreSettings.HOLD_RESPONSE),

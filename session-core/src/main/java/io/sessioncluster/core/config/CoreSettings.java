@@ -28,6 +28,10 @@ public final class CoreSettings {
             "classes that may be stored in the session besides the built-in JDK value and collection types",
             ClassAllowList::parse);
 
+    public static final Setting<Boolean> ALLOW_APPLICATION_CLASSES = Setting.bool("allowApplicationClasses", true,
+            "true: the classes the web application defines itself (WEB-INF/classes) may be stored without listing; "
+                    + "false: only allowedClasses and the built-in types. Library classes always need listing");
+
     public static final Setting<Integer> MAX_ATTRIBUTE_BYTES = Setting.integer("maxAttributeBytes", 1 << 20, 64, 256 << 20,
             "largest encoded attribute; a larger one is not replicated and is logged");
 
@@ -45,7 +49,7 @@ public final class CoreSettings {
 
     /** Every core setting except {@link #STORE}, which {@link ClusterConfig#parse} handles itself. */
     public static List<Setting<?>> all() {
-        return List.of(WRITE_MODE, STICKY, CODEC, ALLOWED_CLASSES, MAX_ATTRIBUTE_BYTES, ASYNC_QUEUE_SIZE, HOLD_RESPONSE,
+        return List.of(WRITE_MODE, STICKY, CODEC, ALLOWED_CLASSES, ALLOW_APPLICATION_CLASSES, MAX_ATTRIBUTE_BYTES, ASYNC_QUEUE_SIZE, HOLD_RESPONSE,
                 DETECT_MUTATIONS);
     }
 }

@@ -150,4 +150,73 @@ class ClassAllowListTest {
         assertThat(ClassAllowList.of(List.of("com.a.*")).userPatterns()).containsExactly("com.a.*");
         assertThat(ClassAllowList.of(Collections.emptyList()).userPatterns()).isEmpty();
     }
+
+    @Test
+    void anAdmissionRuleAdmitsByNameAndIsAskedOncePerName() {
+        java.util.List<String> asked = new java.util.concurrent.CopyOnWriteArrayList<>();
+        ClassAllowList list = ClassAllowList.parse("com.listed.*")
+                .admitting(name -> asked.add(name) && name.startsWith("com.app."));
+
+        assertThat(list.allows("com.app.Cart")).isTrue();
+        assertThat(list.allows("com.app.Cart")).isTrue();
+        assertThat(list.allows("[Lcom.app.Cart;")).as("arrays of it").isTrue();
+        assertThat(list.allows("com.lib.Gadget")).isFalse();
+        assertThat(list.allows("com.listed.Thing")).as("the patterns still apply").isTrue();
+        assertThat(list.allows("java.lang.String")).isTrue();
+        assertThat(asked).containsExactly("com.app.Cart", "com.lib.Gadget");
+    }
+
+    @Test
+    void namesThatAreNoClassNamesNeverReachTheRule() {
+        java.util.List<String> asked = new java.util.concurrent.CopyOnWriteArrayList<>();
+        ClassAllowList list = ClassAllowList.parse("").admitting(name -> asked.add(name));
+
+        for (String bad : new String[] {"../../etc/passwd", "com/app/Cart", "com.app.*", "com.app.**", "", "a b",
+                "com..Cart", "[[X"}) {
+            assertThat(list.allows(bad)).as(bad).isFalse();
+        }
+        assertThat(asked).isEmpty();
+    }
+
+    @Test
+    void theSuggestionIsTheConfiguredValueWithTheClassAppended() {
+        assertThat(ClassAllowList.parse("com.shop.**, com.auth.User").suggestionFor("com.lib.Widget"))
+                .isEqualTo("com.shop.**,com.auth.User,com.lib.Widget");
+        assertThat(ClassAllowList.parse("").suggestionFor("[Lcom.lib.Widget;")).isEqualTo("com.lib.Widget");
+    }
+
+    @Test
+    void aRefusalMessageNamesTheSettingAndTheValueAndIsLoggedOncePerClass() {
+        ClassAllowList list = ClassAllowList.parse("com.shop.**");
+        java.util.logging.Logger logger = java.util.logging.Logger.getLogger(CodecFormat.class.getName());
+        java.util.List<String> logged = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.logging.Handler handler = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord record) {
+                logged.add(record.getMessage());
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        logger.addHandler(handler);
+        try {
+            CodecException first = CodecFormat.notAllowed(list, "com.lib.Widget");
+            CodecFormat.notAllowed(list, "com.lib.Widget");
+            CodecFormat.notAllowed(list, "com.lib.Other");
+
+            assertThat(first.reason()).isEqualTo(CodecException.Reason.CLASS_NOT_ALLOWED);
+            assertThat(first.getMessage()).contains("class [com.lib.Widget]",
+                    "allowedClasses=\"com.shop.**,com.lib.Widget\"");
+            assertThat(logged).hasSize(2);
+            assertThat(logged.get(0)).contains("com.lib.Widget", "allowedClasses=\"com.shop.**,com.lib.Widget\"");
+        } finally {
+            logger.removeHandler(handler);
+        }
+    }
 }
