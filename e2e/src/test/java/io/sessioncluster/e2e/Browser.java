@@ -38,7 +38,8 @@ final class Browser {
 
         @Override
         public String toString() {
-            return "HTTP " + status + (setCookie == null ? "" : " (new cookie)") + "\n" + body;
+            return "HTTP " + status + (retryAfter ? " (Retry-After)" : "") + (setCookie == null ? "" : " (new cookie)")
+                    + "\n" + body;
         }
     }
 
@@ -63,30 +64,10 @@ final class Browser {
     }
 
     /**
-     * Sends like a polite client: a 503 with {@code Retry-After} (the Manager's answer while its store does not
-     * answer, e.g. when another build on the host drops the shared Redis's connections) is tried again, a few times.
+     * One request, never tried again: every step of the scenarios must answer 200 the first time, so a 503 (with
+     * {@code Retry-After}, the Manager's answer while its store does not answer) fails the step that got it.
      */
     private Page send(HttpRequest.Builder builder) {
-        Page page = sendOnce(builder);
-        for (int retry = 1; retry <= 5 && page.status() == 503 && page.retryAfter(); retry++) {
-            System.out.println("[e2e] 503 with Retry-After, retry " + retry + ": " + page.body().lines().findFirst()
-                    .orElse(""));
-            sleepSecond();
-            page = sendOnce(builder);
-        }
-        return page;
-    }
-
-    private static void sleepSecond() {
-        try {
-            Thread.sleep(1000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
-    }
-
-    private Page sendOnce(HttpRequest.Builder builder) {
         if (cookie != null) {
             builder.header("Cookie", "JSESSIONID=" + cookie);
         }

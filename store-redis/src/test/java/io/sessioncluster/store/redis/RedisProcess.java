@@ -18,7 +18,7 @@ import java.util.stream.Stream;
 /**
  * A {@code redis-server} process of a test's own, on a free loopback port, without persistence, in a temporary
  * directory. The binary is {@code REDIS_SERVER_BIN} (default {@code redis-server} on the PATH); tests that need
- * one are skipped when it is missing. Every wait is bounded.
+ * one fail, naming it, when it is missing (.ci/prerequisites checks it before the build). Every wait is bounded.
  */
 final class RedisProcess implements AutoCloseable {
 
