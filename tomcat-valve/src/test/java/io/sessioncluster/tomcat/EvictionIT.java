@@ -75,7 +75,7 @@ class EvictionIT {
         assertThat(SessionIds.route(oldId)).isEqualTo("nodeA");
         assertThat(a.manager().copies().get(SessionIds.baseId(oldId))).isNotNull();
         // async: the create reaches the store through the write-behind queue
-        Await.until(Duration.ofSeconds(10), () -> browser.callAs(oldId, b, "get", "name", "user"),
+        Await.served(Duration.ofSeconds(10), () -> browser.callAs(oldId, b, "get", "name", "user"),
                 r -> r.body().equals("alice"), "the session taken over by node B");
         assertThat(browser.cookie()).isEqualTo(SessionIds.baseId(oldId) + ".nodeB");
         return oldId;

@@ -16,6 +16,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -70,7 +71,7 @@ class JGroupsReplicationIT {
         assertThat(browser.call(a, "set", "name", "user", "value", "alice").status()).isEqualTo(200);
         String id = browser.cookie();
         // Written behind the response: poll, bounded.
-        Await.until(Duration.ofSeconds(10), () -> browser.callAs(id, b, "get", "name", "user"),
+        Await.served(Duration.ofSeconds(10), () -> browser.callAs(id, b, "get", "name", "user"),
                 r -> r.body().equals("alice"), "the attribute on node B");
     }
 
@@ -105,6 +106,9 @@ class JGroupsReplicationIT {
         TestNode a = node("nodeA", "sticky", "false");
         TestNode b = node("nodeB", "sticky", "false");
         Map<String, String> lastAcknowledged = new ConcurrentHashMap<>();
+        AtomicInteger sent = new AtomicInteger();
+        AtomicInteger refused = new AtomicInteger();
+        List<String> problems = new java.util.concurrent.CopyOnWriteArrayList<>();
         AtomicBoolean stop = new AtomicBoolean();
         ExecutorService pool = Executors.newFixedThreadPool(2);
         try {
@@ -120,8 +124,13 @@ class JGroupsReplicationIT {
                         Browser browser = browsers.get(i % browsers.size());
                         TestNode target = i % 2 == 0 ? a : b;
                         Browser.Reply reply = browser.call(target, "set", "name", "n", "value", "t" + thread + "-" + i);
+                        sent.incrementAndGet();
                         if (reply.status() == 200) {
                             lastAcknowledged.put(SessionIds.baseId(browser.cookie()), "t" + thread + "-" + i);
+                        } else if (reply.status() == 503 && reply.retryAfter().isPresent()) {
+                            refused.incrementAndGet(); // unacknowledged: the client knows to retry it
+                        } else {
+                            problems.add(reply.status() + " " + reply.body());
                         }
                     }
                     return null;
@@ -135,6 +144,9 @@ class JGroupsReplicationIT {
                 f.get(30, TimeUnit.SECONDS);
             }
 
+            assertThat(problems).as("replies other than 200 or 503 with Retry-After").isEmpty();
+            assertThat(refused.get()).as("503s of %d requests while node C joined", sent.get())
+                    .isLessThanOrEqualTo(Math.max(10, sent.get() / 20));
             for (Map.Entry<String, String> e : lastAcknowledged.entrySet()) {
                 assertThat(new Browser().callAs(e.getKey(), c, "get", "name", "n").body()).isEqualTo(e.getValue());
             }

@@ -49,7 +49,7 @@ class JdbcClusterIT {
         assertThat(browser.call(d, "get", "name", "user").body()).isEqualTo("alice");
         String onD = browser.cookie();
         assertThat(browser.call(c, "invalidate").status()).isEqualTo(200);
-        Await.until(Duration.ofSeconds(10), () -> browser.callAs(onD, d, "get", "name", "user"),
+        Await.served(Duration.ofSeconds(10), () -> browser.callAs(onD, d, "get", "name", "user"),
                 r -> r.body().equals("no-session"), "the invalidated session gone on node D");
     }
 

@@ -34,7 +34,7 @@ class ReplicationIT {
         assertThat(id).endsWith(".nodeA");
 
         // Async writes land behind the response: poll, bounded.
-        Browser.Reply onB = Await.until(Duration.ofSeconds(10), () -> browser.callAs(id, b, "get", "name", "user"),
+        Browser.Reply onB = Await.served(Duration.ofSeconds(10), () -> browser.callAs(id, b, "get", "name", "user"),
                 r -> r.body().equals("alice"), "the attribute on node B");
         assertThat(onB.status()).isEqualTo(200);
         assertThat(onB.setCookie()).isEqualTo(SessionIds.baseId(id) + ".nodeB");
@@ -52,7 +52,7 @@ class ReplicationIT {
         // The second item only mutates the list: no setAttribute.
         assertThat(browser.call(a, "append", "name", "cart", "value", "pear").body()).isEqualTo("[apple, pear]");
 
-        Await.until(Duration.ofSeconds(10), () -> browser.callAs(id, b, "get", "name", "cart"),
+        Await.served(Duration.ofSeconds(10), () -> browser.callAs(id, b, "get", "name", "cart"),
                 r -> r.body().equals("[apple, pear]"), "the mutated list on node B");
     }
 
@@ -109,7 +109,7 @@ class ReplicationIT {
         assertThat(reply.body()).isEqualTo("ok");
         assertThat(browser.cookie()).isNotNull();
         // The write happens when the asynchronous request completes, which may be just after the answer is sent.
-        Await.until(Duration.ofSeconds(5), () -> browser.call(b, "get", "name", "user"), r -> r.body().equals("carol"),
+        Await.served(Duration.ofSeconds(5), () -> browser.call(b, "get", "name", "user"), r -> r.body().equals("carol"),
                 "the attribute set asynchronously, on node B");
     }
 

@@ -95,7 +95,7 @@ class SessionIdIT {
     private static String createdOnAndHeldBy(Browser browser, TestNode a, TestNode b) {
         browser.call(a, "set", "name", "user", "value", "alice");
         String onA = browser.cookie();
-        Await.until(Duration.ofSeconds(10), () -> browser.callAs(onA, b, "get", "name", "user"),
+        Await.served(Duration.ofSeconds(10), () -> browser.callAs(onA, b, "get", "name", "user"),
                 r -> r.body().equals("alice"), "the session on node B");
         return onA;
     }

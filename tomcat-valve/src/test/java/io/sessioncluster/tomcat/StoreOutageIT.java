@@ -34,8 +34,10 @@ class StoreOutageIT {
         assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(5));
 
         proxy.up();
-        Browser.Reply up = Await.until(Duration.ofSeconds(15), () -> new Browser().call(a, "set", "name", "user", "value", "alice"),
-                r -> r.status() == 200, "the node to recover");
+        Await.Recovery recovery = Await.recovery(Duration.ofSeconds(15),
+                () -> new Browser().call(a, "set", "name", "user", "value", "alice"), "the node to recover");
+        assertThat(recovery.refused()).as("503s while the store reconnected").isLessThan(100);
+        Browser.Reply up = recovery.served();
         browser.cookie(up.setCookie());
         assertThat(browser.call(a, "get", "name", "user").body()).isEqualTo("alice");
     }
@@ -59,8 +61,9 @@ class StoreOutageIT {
         assertThat(other.call(a, "get", "name", "user").status()).isEqualTo(503);
 
         proxy.up();
-        Await.until(Duration.ofSeconds(15), () -> browser.callAs(id, a, "set", "name", "cart", "value", "3 items"),
-                r -> r.status() == 200, "node A to write again");
+        assertThat(Await.recovery(Duration.ofSeconds(15),
+                () -> browser.callAs(id, a, "set", "name", "cart", "value", "3 items"), "node A to write again")
+                .refused()).as("503s while the store reconnected").isLessThan(100);
         // What the client saw acknowledged is there, and so is the retried change.
         browser.cookie(id);
         assertThat(browser.call(b, "names").body()).isEqualTo("[cart, user]");

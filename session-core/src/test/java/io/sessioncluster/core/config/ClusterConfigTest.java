@@ -164,7 +164,7 @@ class ClusterConfigTest {
     @Test
     void anUnknownSettingListsTheKnownOnes() {
         assertThat(problems(raw("store", "fake", "fake.url", "u", "colour", "red"))).containsExactly(
-                "colour: unknown setting; known settings are allowedClasses, asyncQueueSize, codec, detectMutations, "
+                "colour: unknown setting; known settings are allowApplicationClasses, allowedClasses, asyncQueueSize, codec, detectMutations, "
                         + "fake.password, fake.poolSize, fake.url, holdResponse, maxAttributeBytes, sticky, store, writeMode");
     }
 
