@@ -26,9 +26,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * stored or loaded (to find attributes mutated in place without {@code setAttribute}), whether the session is
  * in the store yet, and the store's version of it.
  *
- * <p><b>Attribute classes are checked at {@code setAttribute}.</b> A value whose class is outside
- * {@code allowedClasses} is rejected there with an {@link IllegalArgumentException} naming the attribute and the
- * class, the way Tomcat rejects a non-serializable attribute of a distributable application, instead of failing
+ * <p><b>Attribute classes are checked at {@code setAttribute}.</b> A value whose class is not allowed (not built in,
+ * not one of the application's own classes, not in {@code allowedClasses}) is rejected there with an
+ * {@link IllegalArgumentException} naming the attribute and the class, the way Tomcat rejects a non-serializable attribute of a distributable application, instead of failing
  * later on another node. Classes referenced by the value are checked when it is encoded at the end of the request;
  * a failure there is logged and the attribute is not replicated.
  *

@@ -25,7 +25,8 @@ final class ContainerAdmission implements Predicate<String> {
             "org.apache.catalina.realm.GenericPrincipal$SerializablePrincipal", // its serial form (writeReplace)
             "org.apache.catalina.authenticator.SavedRequest",
             "jakarta.servlet.http.Cookie",
-            "org.apache.tomcat.util.buf.ByteChunk");
+            "org.apache.tomcat.util.buf.ByteChunk",
+            "org.apache.tomcat.util.buf.AbstractChunk"); // ByteChunk's serializable superclass
 
     private static final String CLASSES = "/WEB-INF/classes/";
 

@@ -44,11 +44,15 @@ class ContainerAdmissionTest {
         saved.addLocale(Locale.GERMAN);
         saved.addHeader("Accept", "text/html");
         saved.setRequestURI("/shop");
+        org.apache.tomcat.util.buf.ByteChunk body = new org.apache.tomcat.util.buf.ByteChunk();
+        body.setBytes(new byte[] {'a', '=', '1'}, 0, 3);
+        saved.setBody(body);
         SavedRequest read = (SavedRequest) codec.decode(codec.encode(saved));
         assertThat(read.getRequestURI()).isEqualTo("/shop");
         assertThat(read.getCookies().next().getValue()).isEqualTo("dark");
         assertThat(read.getLocales().next()).isEqualTo(Locale.GERMAN);
         assertThat(read.getHeaderValues("Accept").next()).isEqualTo("text/html");
+        assertThat(read.getBody().toString()).isEqualTo("a=1");
     }
 
     @ParameterizedTest

@@ -125,8 +125,7 @@ public final class DemoCluster implements Callable<Integer> {
     private Map<String, String> settings() {
         Map<String, String> settings = new LinkedHashMap<>();
         settings.put("store", store);
-        // The cart's classes live in the web application; the codec only decodes classes it is allowed to.
-        settings.put("allowedClasses", "io.sessioncluster.examples.cart.*");
+        // No allowedClasses: the cart's classes are the web application's own (WEB-INF/classes), allowed by default.
         if (store.equals("jgroups")) {
             // A cluster name of this run's own, so two demos on one machine never join each other.
             settings.put("clusterName", "session-cluster-demo-" + ProcessHandle.current().pid());
