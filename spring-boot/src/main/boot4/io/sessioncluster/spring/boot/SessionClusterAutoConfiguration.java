@@ -5,6 +5,7 @@ import io.sessioncluster.tomcat.ClusteredSessionManager;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.AutoConfigurationPackages;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
@@ -20,6 +21,8 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 import org.springframework.core.env.Environment;
+
+import java.util.List;
 
 /**
  * Clustered sessions for the embedded Tomcat of a servlet web application: installs a {@link ClusteredSessionManager}
@@ -46,7 +49,8 @@ public class SessionClusterAutoConfiguration {
             ObjectProvider<SpringConnection> springConnections, Environment environment, ApplicationContext context) {
         return factory -> {
             ClusteredManagerInstaller installer = new ClusteredManagerInstaller(ResolvedSettings.forApplication(properties,
-                    SpringConnection.withDefaults(springConnections.orderedStream(), environment), context.getClassLoader()),
+                    SpringConnection.withDefaults(springConnections.orderedStream(), environment), context.getClassLoader(),
+                    applicationPackages(context)),
                     properties.jvmRoute(), managers);
             factory.addContextCustomizers(installer::customize);
         };
@@ -98,5 +102,10 @@ public class SessionClusterAutoConfiguration {
         SessionClusterMetrics sessionClusterMetrics(SessionClusterManagers managers, SessionClusterProperties properties) {
             return new SessionClusterMetrics(managers, String.valueOf(properties.store()));
         }
+    }
+
+    /** The packages of the application's {@code @SpringBootApplication} (or {@code @AutoConfigurationPackage}). */
+    private static List<String> applicationPackages(ApplicationContext context) {
+        return AutoConfigurationPackages.has(context) ? AutoConfigurationPackages.get(context) : List.of();
     }
 }

@@ -38,10 +38,22 @@ final class ResolvedSettings {
      * What an auto-configuration installs: setting names as the manager and the stores know them, and the classes
      * Spring Security keeps in the session when {@code classLoader} has it.
      */
+    /**
+     * @param applicationPackages the application's own packages ({@code AutoConfigurationPackages}: the package of
+     *                            its {@code @SpringBootApplication}). In a Boot application its classes sit on the
+     *                            class path, not in a {@code WEB-INF/classes} the manager could recognise, so they
+     *                            are admitted as {@code package.**}, unless {@code allow-application-classes=false}
+     */
     static ResolvedSettings forApplication(SessionClusterProperties properties, List<SpringConnection> springConnections,
-                                           ClassLoader classLoader) {
-        return resolve(properties, springConnections, KnownSettingNames.find(),
-                SpringSecuritySessionClasses.present(classLoader));
+                                           ClassLoader classLoader, List<String> applicationPackages) {
+        List<String> admitted = new ArrayList<>(SpringSecuritySessionClasses.present(classLoader));
+        boolean strict = properties.settings().entrySet().stream()
+                .anyMatch(e -> attributeName(e.getKey()).equalsIgnoreCase("allowApplicationClasses")
+                        && "false".equals(String.valueOf(e.getValue()).trim()));
+        if (!strict) {
+            applicationPackages.forEach(pkg -> admitted.add(pkg + ".**"));
+        }
+        return resolve(properties, springConnections, KnownSettingNames.find(), admitted);
     }
 
     static ResolvedSettings resolve(SessionClusterProperties properties, List<SpringConnection> springConnections) {

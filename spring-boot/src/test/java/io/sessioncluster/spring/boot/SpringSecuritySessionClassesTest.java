@@ -23,7 +23,21 @@ class SpringSecuritySessionClassesTest {
 
     private static ResolvedSettings resolve(Map<String, String> settings, ClassLoader loader) {
         return ResolvedSettings.forApplication(new SessionClusterProperties(true, "redis", settings, false, false,
-                Duration.ofSeconds(2), null), List.of(), loader);
+                Duration.ofSeconds(2), null), List.of(), loader, List.of());
+    }
+
+    private static String allowedWithPackages(Map<String, String> settings, List<String> packages) {
+        return ResolvedSettings.forApplication(new SessionClusterProperties(true, "redis", settings, false, false,
+                Duration.ofSeconds(2), null), List.of(), WITHOUT_SECURITY, packages).values().get("allowedClasses");
+    }
+
+    @Test
+    void theApplicationsOwnPackagesAreAdmittedUnlessTheStrictSettingIsOff() {
+        assertThat(allowedWithPackages(Map.of(), List.of("com.example.shop"))).isEqualTo("com.example.shop.**");
+        assertThat(allowedWithPackages(Map.of("allowed-classes", "com.lib.Widget"), List.of("com.example.shop")))
+                .isEqualTo("com.example.shop.**,com.lib.Widget");
+        assertThat(allowedWithPackages(Map.of("allow-application-classes", "false"), List.of("com.example.shop")))
+                .isNull();
     }
 
     @Test

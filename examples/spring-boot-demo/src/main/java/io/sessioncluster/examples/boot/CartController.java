@@ -45,7 +45,21 @@ class CartController {
             session.setAttribute(CART, cart);
         }
         cart.add(item);
+        session.setAttribute(LAST, new LastItem(item)); // a class of the application's own: no allowed-classes needed
         return answer(cart);
+    }
+
+    /** The item added last, kept in the session as an object of the application's own class. */
+    @GetMapping("/cart/last")
+    ResponseEntity<String> last(HttpServletRequest request) {
+        HttpSession session = request.getSession(false);
+        Object last = session == null ? null : session.getAttribute(LAST);
+        return last instanceof LastItem item ? ResponseEntity.ok(node + ": " + item.item())
+                : ResponseEntity.status(404).body(node + ": nothing");
+    }
+
+    /** The application's own session class (a record, so immutable: never re-checked for in-place changes). */
+    record LastItem(String item) implements java.io.Serializable {
     }
 
     @GetMapping("/cart")
@@ -67,6 +81,8 @@ class CartController {
         }
         return "bye from " + node;
     }
+
+    private static final String LAST = "lastItem";
 
     private String answer(List<String> cart) {
         return node + ": " + String.join(",", cart);

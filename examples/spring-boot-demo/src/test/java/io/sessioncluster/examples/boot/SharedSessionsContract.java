@@ -57,6 +57,15 @@ abstract class SharedSessionsContract {
         assertThat(browser.get(b, "/cart").body()).isEqualTo("b: apple,pear,plum");
     }
 
+    /** The application's own class, with no allowed-classes setting: the starter admits its packages. */
+    @Test
+    void anObjectOfTheApplicationsOwnClassIsSharedWithoutAnySetting() {
+        Browser browser = new Browser();
+        assertThat(browser.post(a, "/cart?item=plum").status()).isEqualTo(200);
+
+        assertThat(browser.get(b, "/cart/last").body()).isEqualTo("b: plum");
+    }
+
     @Test
     void aSessionInvalidatedOnOneInstanceIsGoneOnTheOther() {
         Browser browser = new Browser();
