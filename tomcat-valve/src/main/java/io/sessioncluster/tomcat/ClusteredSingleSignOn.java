@@ -372,7 +372,7 @@ public class ClusteredSingleSignOn extends SingleSignOn {
         if (timedOut || !session.getManager().getContext().getState().isAvailable()) {
             removeSession(ssoId, session);
         } else {
-            deregister(ssoId);
+            end(ssoId, SsoSession.of(session)); // that one is ending already
         }
     }
 
@@ -396,6 +396,11 @@ public class ClusteredSingleSignOn extends SingleSignOn {
     /** Deletes the entry, then ends every session associated with it, in every context of the host. */
     @Override
     protected void deregister(String ssoId) {
+        end(ssoId, null);
+    }
+
+    /** {@link #deregister}, except for the session {@code ending} (or null), whose end brought this about. */
+    private void end(String ssoId, SsoSession ending) {
         String key = SsoEntries.keyOf(ssoId);
         if (key == null || entries == null) {
             return;
@@ -409,7 +414,8 @@ public class ClusteredSingleSignOn extends SingleSignOn {
             warn("deregister", sm.getString("sso.writeFailed", "deleting", SessionIds.redact(ssoId), e.getMessage()));
             return;
         }
-        deleted.ifPresent(entry -> entry.sessions().forEach(this::end));
+        deleted.ifPresent(entry -> entry.sessions().stream().filter(s -> ending == null || !s.sameSession(ending))
+                .forEach(this::end));
     }
 
     /**

@@ -20,8 +20,8 @@ class JdbcSingleSignOnIT extends SingleSignOnScenarios {
     @Override
     TestNode node(String name) {
         return cluster.start(DB, TestNode.named(name).settings(cluster.settings(DB))
-                .context("/app1", appSettings("app1"), LoginApp.form(true))
-                .context("/app2", appSettings("app2"), LoginApp.form(true))
+                .context("/app1", appSettings("app1"), app())
+                .context("/app2", appSettings("app2"), app())
                 .hostValve(RedisSingleSignOnIT.valve(appSettings("sso"))));
     }
 }

@@ -27,8 +27,8 @@ class RedisSingleSignOnIT extends SingleSignOnScenarios {
 
     private TestNode.Builder builder(String name, ClusteredSingleSignOn valve) {
         return cluster.builder(name)
-                .context("/app1", appSettings("app1"), LoginApp.form(true))
-                .context("/app2", appSettings("app2"), LoginApp.form(true))
+                .context("/app1", appSettings("app1"), app())
+                .context("/app2", appSettings("app2"), app())
                 .hostValve(valve);
     }
 
