@@ -175,7 +175,7 @@ public class ClusteredSingleSignOn extends SingleSignOn {
             throw new LifecycleException(sm.getString("sso.configInvalid", host, e.toString()), e);
         }
         SessionStoreProvider provider = providers.get(config.store());
-        String name = "single sign-on of host " + host;
+        String name = "sso:" + host; // names the store in its log lines (and its default JGroups cluster)
         DeferredStore store = new DeferredStore(() -> provider.open(config.storeSettings(), name),
                 () -> log.info(sm.getString("sso.storeReopened", provider.name(), host)));
         try {

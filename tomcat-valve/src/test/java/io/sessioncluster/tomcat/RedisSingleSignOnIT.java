@@ -4,6 +4,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -47,6 +48,28 @@ class RedisSingleSignOnIT extends SingleSignOnScenarios {
         assertThat(cluster.redis().exists(key)).isTrue();
         byte[] auth = cluster.redis().hget(key, "a:" + SsoEntries.AUTH);
         assertThat(new String(auth, StandardCharsets.ISO_8859_1)).contains("alice").doesNotContain(LoginApp.PASSWORD);
+    }
+
+    @Test
+    void whileTheStoreIsDownACookieIsA503AndKeptThenLogsInAgain() {
+        TcpProxy proxy = cluster.keep(new TcpProxy(cluster.redis().uri));
+        Map<String, String> settings = appSettings("sso");
+        settings.put("redisUri", proxy.uri());
+        settings.put("redisTimeoutMillis", "1000");
+        TestNode a = cluster.start(builder("nodeA", valve(settings)));
+        Browser browser = new Browser();
+        LoginScenarios.formLogin(browser, a, "/app1", "alice");
+        String ssoCookie = browser.cookie(SSO_COOKIE, "/");
+
+        proxy.down();
+        Browser.Reply reply = browser.get(a, "/app2/secure/page");
+        assertThat(reply.status()).isEqualTo(503);
+        assertThat(reply.retryAfter()).isPresent();
+        assertThat(browser.cookie(SSO_COOKIE, "/")).as("not told to drop the cookie").isEqualTo(ssoCookie);
+
+        proxy.up();
+        Await.until(Duration.ofSeconds(10), () -> page(a, browser, "/app2"), body -> body.startsWith("user=alice"),
+                "the login to be found again once the store answers");
     }
 
     @Test
