@@ -474,7 +474,7 @@ public class ClusteredSingleSignOn extends SingleSignOn {
     private void warn(String kind, String message) {
         long suppressed = warnings.permit(kind);
         if (suppressed >= 0) {
-            log.warn(suppressed == 0 ? message : message + " (" + suppressed + " similar warnings suppressed)");
+            log.warn(suppressed == 0 ? message : sm.getString("sso.suppressed", message, Long.valueOf(suppressed)));
         }
     }
 
