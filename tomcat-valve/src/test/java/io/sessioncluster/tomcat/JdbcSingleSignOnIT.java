@@ -4,8 +4,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.Map;
 
-/** {@link SingleSignOnScenarios} on PostgreSQL: entries, and each application's sessions, in tables of their own. */
-class JdbcSingleSignOnIT extends SingleSignOnScenarios {
+/** {@link SingleSignOnExpiryScenarios} on PostgreSQL: entries, and each application's sessions, in tables of their own. */
+class JdbcSingleSignOnIT extends SingleSignOnExpiryScenarios {
 
     private static final JdbcCluster.Db DB = JdbcCluster.Db.named("postgresql");
 

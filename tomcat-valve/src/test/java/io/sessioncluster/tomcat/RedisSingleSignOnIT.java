@@ -10,8 +10,11 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** {@link SingleSignOnScenarios} on Redis, and the valve's configuration errors. */
-class RedisSingleSignOnIT extends SingleSignOnScenarios {
+/**
+ * {@link SingleSignOnExpiryScenarios} on Redis, and what needs showing once: configuration errors, an outage, a
+ * corrupt entry, no password in the store.
+ */
+class RedisSingleSignOnIT extends SingleSignOnExpiryScenarios {
 
     @RegisterExtension
     final Cluster cluster = new Cluster();
@@ -48,6 +51,19 @@ class RedisSingleSignOnIT extends SingleSignOnScenarios {
         assertThat(cluster.redis().exists(key)).isTrue();
         byte[] auth = cluster.redis().hget(key, "a:" + SsoEntries.AUTH);
         assertThat(new String(auth, StandardCharsets.ISO_8859_1)).contains("alice").doesNotContain(LoginApp.PASSWORD);
+    }
+
+    @Test
+    void anEntryStoredInAFormThisNodeCannotReadLogsNobodyIn() {
+        TestNode a = node("nodeA");
+        Browser browser = new Browser();
+        LoginScenarios.formLogin(browser, a, "/app1", "alice");
+        String key = cluster.redis().prefix + "sso:s:" + browser.cookie(SSO_COOKIE, "/");
+        cluster.redis().hset(key, "a:" + SsoEntries.AUTH, new byte[] {0, 0, 0, 1, 7, 7});
+
+        Browser.Reply reply = browser.get(a, "/app2/secure/page");
+        assertThat(reply.status()).isEqualTo(200);
+        assertThat(reply.body()).isEqualTo("login-page");
     }
 
     @Test
