@@ -78,6 +78,21 @@ final class ManagerSettings {
     synchronized ClusterConfig validate(String contextName, Map<String, SessionStoreProvider> providers)
             throws LifecycleException {
         List<String> problems = new ArrayList<>();
+        ClusterConfig config = parse(providers, problems);
+        if (!problems.isEmpty()) {
+            throw new LifecycleException(sm.getString("manager.configInvalid", contextName,
+                    "Invalid session-cluster configuration:\n  - " + String.join("\n  - ", problems)));
+        }
+        return config;
+    }
+
+    /**
+     * Parses and checks everything, for a caller that words the error itself ({@code ClusteredSingleSignOn}).
+     *
+     * @param problems receives one line per problem, the configuration's and the setters'
+     * @return the configuration, or null if there was a problem
+     */
+    synchronized ClusterConfig parse(Map<String, SessionStoreProvider> providers, List<String> problems) {
         ClusterConfig config = null;
         try {
             config = ClusterConfig.parse(Map.copyOf(raw), providers);
@@ -85,11 +100,7 @@ final class ManagerSettings {
             problems.addAll(e.problems());
         }
         problems.addAll(beanProblems.values());
-        if (!problems.isEmpty()) {
-            throw new LifecycleException(sm.getString("manager.configInvalid", contextName,
-                    "Invalid session-cluster configuration:\n  - " + String.join("\n  - ", problems)));
-        }
-        return config;
+        return problems.isEmpty() ? config : null;
     }
 
     /**

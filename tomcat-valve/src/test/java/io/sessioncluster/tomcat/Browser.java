@@ -8,32 +8,51 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.StringJoiner;
 
 /**
- * A client that keeps the {@code JSESSIONID} cookie by hand, so that a test can send one session to any node,
- * the way a load balancer would (or a failover would).
+ * A client that keeps its cookies by hand, so that a test can send one session to any node, the way a load balancer
+ * would (or a failover would). Cookies are kept by name and path, and a request sends those whose path covers it, as
+ * a browser does: {@code JSESSIONID} of {@code /app1} and of {@code /app2} side by side, {@code JSESSIONIDSSO} of
+ * {@code /} with both. {@link #cookie()} is the {@code JSESSIONID} of the root path.
  */
 final class Browser {
 
     private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    static final String SESSION_COOKIE = "JSESSIONID";
 
-    private String cookie;
+    /** Value by "name;path". */
+    private final Map<String, String> cookies = new LinkedHashMap<>();
 
-    /** The session cookie value the next request sends, or null. */
+    /** The session cookie value (of the root path) the next request sends, or null. */
     String cookie() {
-        return cookie;
+        return cookie(SESSION_COOKIE, "/");
     }
 
     void cookie(String value) {
-        this.cookie = value;
+        cookie(SESSION_COOKIE, "/", value);
+    }
+
+    /** The value of cookie {@code name} of {@code path}, or null. */
+    String cookie(String name, String path) {
+        return cookies.get(name + ";" + path);
+    }
+
+    /** Sets (or, with null, removes) cookie {@code name} of {@code path}. */
+    void cookie(String name, String path, String value) {
+        if (value == null) {
+            cookies.remove(name + ";" + path);
+        } else {
+            cookies.put(name + ";" + path, value);
+        }
     }
 
     /** Sends {@code cookie} (a session id, or null) with the next request: {@link #call} as that session. */
     Reply callAs(String cookie, TestNode node, String op, String... params) {
-        this.cookie = cookie;
+        cookie(cookie);
         return call(node, op, params);
     }
 
@@ -67,16 +86,17 @@ final class Browser {
         for (int i = 0; i + 1 < headers.length; i += 2) {
             request.header(headers[i], headers[i + 1]);
         }
-        if (cookie != null) {
-            request.header("Cookie", "JSESSIONID=" + cookie);
+        String sent = cookieHeader(path);
+        if (!sent.isEmpty()) {
+            request.header("Cookie", sent);
         }
         try {
             HttpResponse<String> response = CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofString());
             String setCookie = null;
             for (String header : response.headers().allValues("set-cookie")) {
-                if (header.startsWith("JSESSIONID=")) {
-                    setCookie = header.substring("JSESSIONID=".length()).split(";", 2)[0];
-                    cookie = setCookie;
+                String value = received(header);
+                if (header.startsWith(SESSION_COOKIE + "=")) {
+                    setCookie = value;
                 }
             }
             return new Reply(response.statusCode(), response.body(),
@@ -88,6 +108,39 @@ final class Browser {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
+    }
+
+    private String cookieHeader(String path) {
+        String requestPath = path.split("\\?", 2)[0];
+        StringJoiner header = new StringJoiner("; ");
+        cookies.forEach((key, value) -> {
+            String cookiePath = key.substring(key.indexOf(';') + 1);
+            if (cookiePath.equals("/") || requestPath.equals(cookiePath) || requestPath.startsWith(cookiePath + "/")) {
+                header.add(key.substring(0, key.indexOf(';')) + "=" + value);
+            }
+        });
+        return header.toString();
+    }
+
+    /** Keeps (or, for {@code Max-Age=0}, drops) the cookie of a {@code Set-Cookie} header; returns its value. */
+    private String received(String header) {
+        String[] parts = header.split(";");
+        String nameValue = parts[0].trim();
+        String name = nameValue.substring(0, nameValue.indexOf('='));
+        String value = nameValue.substring(nameValue.indexOf('=') + 1);
+        String cookiePath = "/";
+        boolean remove = false;
+        for (int i = 1; i < parts.length; i++) {
+            String attribute = parts[i].trim();
+            String lower = attribute.toLowerCase(java.util.Locale.ROOT);
+            if (lower.startsWith("path=")) {
+                cookiePath = attribute.substring(5);
+            } else if (lower.equals("max-age=0") || lower.startsWith("expires=thu, 01 jan 1970")) {
+                remove = true;
+            }
+        }
+        cookie(name, cookiePath, remove ? null : value);
+        return value;
     }
 
     record Reply(int status, String body, String session, String setCookie, Optional<String> retryAfter,

@@ -53,6 +53,14 @@ final class JdbcCluster implements AfterEachCallback {
     final String prefix = "it_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
     private final Started started = new Started();
     private final List<Db> used = new ArrayList<>();
+    private final List<String> tableNames = new ArrayList<>(List.of(prefix));
+
+    /** A {@code tableName} of this test besides {@link #prefix} (a store of its own), dropped afterwards too. */
+    String tableName(String suffix) {
+        String name = prefix + "_" + suffix;
+        tableNames.add(name);
+        return name;
+    }
 
     /** Manager settings for a node over {@code db} with its own pool; {@code extra} are name/value pairs. */
     Map<String, String> settings(Db db, String... extra) {
@@ -155,9 +163,11 @@ final class JdbcCluster implements AfterEachCallback {
             for (Db db : used) {
                 try (Connection c = DriverManager.getConnection(db.url(), db.user(), db.password());
                      Statement s = c.createStatement()) {
-                    s.execute("DROP TABLE IF EXISTS " + prefix + "_attributes");
-                    s.execute("DROP TABLE IF EXISTS " + prefix + "_sessions");
-                    s.execute("DROP TABLE IF EXISTS " + prefix + "_evictions");
+                    for (String tables : tableNames) {
+                        s.execute("DROP TABLE IF EXISTS " + tables + "_attributes");
+                        s.execute("DROP TABLE IF EXISTS " + tables + "_sessions");
+                        s.execute("DROP TABLE IF EXISTS " + tables + "_evictions");
+                    }
                 }
             }
         }

@@ -32,11 +32,16 @@ abstract class LoginScenarios {
 
     /** Logs alice in on {@code node} the way a browser does; returns the id the session had before the login. */
     static String formLogin(Browser browser, TestNode node) {
-        assertThat(browser.get(node, "/secure/page").body()).isEqualTo("login-page");
-        String before = browser.cookie();
-        Browser.Reply posted = browser.post(node, "/j_security_check", credentials("alice", PASSWORD));
+        return formLogin(browser, node, "", "alice");
+    }
+
+    /** Logs {@code user} in to the application at {@code contextPath} ("" for the root) of {@code node}. */
+    static String formLogin(Browser browser, TestNode node, String contextPath, String user) {
+        assertThat(browser.get(node, contextPath + "/secure/page").body()).isEqualTo("login-page");
+        String before = browser.cookie(Browser.SESSION_COOKIE, contextPath.isEmpty() ? "/" : contextPath);
+        Browser.Reply posted = browser.post(node, contextPath + "/j_security_check", credentials(user, PASSWORD));
         assertThat(posted.status()).isIn(302, 303);
-        assertThat(posted.location()).hasValueSatisfying(l -> assertThat(l).endsWith("/secure/page"));
+        assertThat(posted.location()).hasValueSatisfying(l -> assertThat(l).endsWith(contextPath + "/secure/page"));
         return before;
     }
 

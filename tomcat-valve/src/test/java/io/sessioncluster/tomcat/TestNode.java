@@ -5,6 +5,7 @@ import jakarta.servlet.http.HttpSessionListener;
 import org.apache.catalina.Context;
 import org.apache.catalina.LifecycleException;
 import org.apache.catalina.LifecycleState;
+import org.apache.catalina.Valve;
 import org.apache.catalina.Wrapper;
 import org.apache.catalina.startup.Tomcat;
 import org.apache.tomcat.util.descriptor.web.ContextResource;
@@ -41,6 +42,15 @@ final class TestNode implements AutoCloseable {
         this.manager = manager;
         this.baseDir = baseDir;
         this.port = tomcat.getConnector().getLocalPort();
+    }
+
+    /** The manager of the context at {@code path} (the root's, or one added with {@link Builder#context}). */
+    ClusteredSessionManager manager(String path) {
+        Context found = (Context) tomcat.getHost().findChild(path);
+        if (found == null) {
+            throw new IllegalArgumentException("no context " + path + " on " + this);
+        }
+        return (ClusteredSessionManager) found.getManager();
     }
 
     static Builder named(String name) {
@@ -92,6 +102,9 @@ final class TestNode implements AutoCloseable {
         private HttpSessionListener listener;
         private final List<ContextResource> resources = new ArrayList<>();
         private final List<Consumer<Context>> configurers = new ArrayList<>();
+        private final Map<String, Map<String, String>> extraContextSettings = new LinkedHashMap<>();
+        private final Map<String, Consumer<Context>> extraContexts = new LinkedHashMap<>();
+        private final List<Valve> hostValves = new ArrayList<>();
 
         private Builder(String name) {
             this.name = name;
@@ -128,6 +141,23 @@ final class TestNode implements AutoCloseable {
         /** Configures the context further before it starts (after its manager joined it). */
         Builder configure(Consumer<Context> configurer) {
             configurers.add(configurer);
+            return this;
+        }
+
+        /**
+         * A further context at {@code path} with a {@link ClusteredSessionManager} of its own, configured with
+         * {@code managerSettings} (give it a store namespace of its own: contexts sharing one would claim each other's
+         * expired sessions), then by {@code configurer}.
+         */
+        Builder context(String path, Map<String, String> managerSettings, Consumer<Context> configurer) {
+            extraContextSettings.put(path, managerSettings);
+            extraContexts.put(path, configurer);
+            return this;
+        }
+
+        /** A valve of the host, such as a single sign-on valve, started with the node. */
+        Builder hostValve(Valve valve) {
+            hostValves.add(valve);
             return this;
         }
 
@@ -169,6 +199,16 @@ final class TestNode implements AutoCloseable {
             servlet.setAsyncSupported(true);
             servlet.addMapping("/s");
             configurers.forEach(c -> c.accept(context));
+            hostValves.forEach(tomcat.getHost().getPipeline()::addValve);
+            extraContexts.forEach((path, configurer) -> {
+                Context extra = tomcat.addContext(path, base.resolve("webapp").toString());
+                extra.setBackgroundProcessorDelay(1);
+                ClusteredSessionManager extraManager = new ClusteredSessionManager();
+                extraManager.setProcessExpiresFrequency(1);
+                extraContextSettings.get(path).forEach(extraManager::setProperty);
+                extra.setManager(extraManager);
+                configurer.accept(extra);
+            });
             if (listener != null) {
                 HttpSessionListener l = listener;
                 context.addServletContainerInitializer((classes, servletContext) -> servletContext.addListener(l), null);
