@@ -45,7 +45,7 @@ abstract class SingleSignOnExpiryScenarios extends SingleSignOnScenarios {
     private static String shortenAndAwaitExpiry(Browser browser, TestNode node, String app) {
         assertThat(browser.get(node, app + "/secure/s?op=timeout&value=1").body()).isEqualTo("ok");
         String id = browser.cookie(Browser.SESSION_COOKIE, app);
-        Await.until(Duration.ofSeconds(15), () -> node.manager(app).localCopy(SessionIds.baseId(id)),
+        Await.until(Duration.ofSeconds(15), () -> node.manager(app).copies().get(SessionIds.baseId(id)),
                 copy -> copy == null, "the " + app + " session to expire on " + node);
         return id;
     }

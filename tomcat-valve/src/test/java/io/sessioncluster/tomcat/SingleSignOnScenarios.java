@@ -65,7 +65,7 @@ abstract class SingleSignOnScenarios {
         assertThat(browser.get(b, "/app2/secure/logout").body()).isEqualTo("bye");
 
         // app1's session on A ended too: gone from the store, and A's local copy evicted (announced by the store).
-        Await.until(Duration.ofSeconds(10), () -> a.manager("/app1").localCopy(SessionIds.baseId(app1Session)),
+        Await.until(Duration.ofSeconds(10), () -> a.manager("/app1").copies().get(SessionIds.baseId(app1Session)),
                 copy -> copy == null, "node A to drop its copy of the app1 session");
         assertThat(page(a, browser, "/app1")).isEqualTo("login-page");
         assertThat(page(a, browser, "/app2")).isEqualTo("login-page");
@@ -91,7 +91,7 @@ abstract class SingleSignOnScenarios {
 
         assertThat(browser.get(a, "/app1/secure/logout").body()).isEqualTo("bye");
 
-        Await.until(Duration.ofSeconds(10), () -> b.manager("/app2").localCopy(SessionIds.baseId(app2Session)),
+        Await.until(Duration.ofSeconds(10), () -> b.manager("/app2").copies().get(SessionIds.baseId(app2Session)),
                 copy -> copy == null, "node B to drop its copy of the app2 session");
         assertThat(page(b, browser, "/app2")).isEqualTo("login-page");
     }
