@@ -107,9 +107,8 @@ final class ChangeSetBuilder {
                 session.getMaxInactiveInterval(), set, removed);
         // Attributes found mutated in place carry no set mark; a failed write must give them back as set marks too,
         // or their new fingerprint (recorded above) would hide the change from every later request.
-        Set<String> inPlace = new LinkedHashSet<>(mutated.keySet());
-        SessionChanges marks = inPlace.isEmpty() ? taken
-                : taken.then(new SessionChanges(inPlace, Set.of(), false, false));
+        SessionChanges marks = mutated.isEmpty() ? taken
+                : taken.then(new SessionChanges(mutated.keySet(), Set.of(), false, false));
         return new PendingWrite(session, changes, marks);
     }
 

@@ -5,7 +5,6 @@ import io.sessioncluster.core.codec.AttributeCodecs;
 import io.sessioncluster.core.config.ClusterConfig;
 import io.sessioncluster.core.config.WriteMode;
 import io.sessioncluster.core.store.SessionStoreProvider;
-import io.sessioncluster.core.store.StoreUnavailableException;
 
 import org.apache.catalina.LifecycleException;
 import org.apache.catalina.WebResourceRoot;
@@ -92,12 +91,11 @@ final class ClusterRuntime {
             String problem = sm.getString("manager.codecFailed", config.codec().name().toLowerCase(Locale.ROOT), e.toString());
             throw new LifecycleException(sm.getString("manager.configInvalid", contextName, problem), e);
         }
-        DeferredStore store = new DeferredStore(() -> provider.open(config.storeSettings(), contextName),
-                () -> log.info(sm.getString("manager.storeReopened", provider.name(), contextName)));
+        DeferredStore store;
         try {
-            store.openNow();
-        } catch (StoreUnavailableException e) {
-            log.warn(sm.getString("manager.storeDeferred", provider.name(), contextName, e.getMessage()));
+            store = DeferredStore.open(() -> provider.open(config.storeSettings(), contextName),
+                    () -> log.info(sm.getString("manager.storeReopened", provider.name(), contextName)),
+                    e -> log.warn(sm.getString("manager.storeDeferred", provider.name(), contextName, e.getMessage())));
         } catch (RuntimeException e) {
             String problem = sm.getString("manager.storeOpenFailed", provider.name(), e.getMessage());
             throw new LifecycleException(sm.getString("manager.configInvalid", contextName, problem), e);

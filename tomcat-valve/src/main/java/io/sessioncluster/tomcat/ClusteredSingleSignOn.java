@@ -176,12 +176,11 @@ public class ClusteredSingleSignOn extends SingleSignOn {
         }
         SessionStoreProvider provider = providers.get(config.store());
         String name = "sso:" + host; // names the store in its log lines (and its default JGroups cluster)
-        DeferredStore store = new DeferredStore(() -> provider.open(config.storeSettings(), name),
-                () -> log.info(sm.getString("sso.storeReopened", provider.name(), host)));
+        DeferredStore store;
         try {
-            store.openNow();
-        } catch (StoreUnavailableException e) {
-            log.warn(sm.getString("sso.storeDeferred", provider.name(), host, e.getMessage()));
+            store = DeferredStore.open(() -> provider.open(config.storeSettings(), name),
+                    () -> log.info(sm.getString("sso.storeReopened", provider.name(), host)),
+                    e -> log.warn(sm.getString("sso.storeDeferred", provider.name(), host, e.getMessage())));
         } catch (RuntimeException e) {
             throw new LifecycleException(sm.getString("sso.configInvalid", host,
                     sm.getString("manager.storeOpenFailed", provider.name(), e.getMessage())), e);

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -42,6 +43,24 @@ final class DeferredStore implements SessionStore {
      * @param opener     opens the real store; throws {@link StoreUnavailableException} while the backend is down
      * @param onLateOpen called once when the store opens after a failed first attempt
      */
+    /**
+     * Opens a store now or, if its backend does not answer yet, on first use: {@code deferred} hears why, and
+     * {@code onLateOpen} when it opens later.
+     *
+     * @throws RuntimeException if the store cannot be created at all (bad settings the provider found): the
+     *                          caller fails its start with it
+     */
+    static DeferredStore open(Supplier<SessionStore> opener, Runnable onLateOpen,
+                              Consumer<StoreUnavailableException> deferred) {
+        DeferredStore store = new DeferredStore(opener, onLateOpen);
+        try {
+            store.openNow();
+        } catch (StoreUnavailableException e) {
+            deferred.accept(e);
+        }
+        return store;
+    }
+
     DeferredStore(Supplier<SessionStore> opener, Runnable onLateOpen) {
         this.opener = opener;
         this.onLateOpen = onLateOpen;

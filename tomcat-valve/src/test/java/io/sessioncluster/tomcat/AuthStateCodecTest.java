@@ -1,10 +1,7 @@
 package io.sessioncluster.tomcat;
 
 import io.sessioncluster.core.codec.AttributeCodec;
-import io.sessioncluster.core.codec.AttributeCodecs;
 import io.sessioncluster.core.codec.CodecException;
-import io.sessioncluster.core.config.ClusterConfig;
-import io.sessioncluster.testkit.InMemorySessionStoreProvider;
 
 import org.apache.catalina.authenticator.SavedRequest;
 import org.apache.catalina.realm.GenericPrincipal;
@@ -40,10 +37,7 @@ class AuthStateCodecTest {
     }
 
     private static AttributeCodec codec(String allowedClasses) {
-        InMemorySessionStoreProvider memory = new InMemorySessionStoreProvider();
-        ClusterConfig config = ClusterConfig.parse(Map.of("store", memory.name(), "allowedClasses", allowedClasses),
-                Map.of(memory.name(), memory));
-        return AttributeCodecs.create(config, AuthStateCodecTest.class.getClassLoader());
+        return TestCodecs.of(null, "allowedClasses", allowedClasses);
     }
 
     private final AuthStateCodec strict = new AuthStateCodec(codec(""));

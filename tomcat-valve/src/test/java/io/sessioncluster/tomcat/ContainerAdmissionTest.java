@@ -1,10 +1,7 @@
 package io.sessioncluster.tomcat;
 
 import io.sessioncluster.core.codec.AttributeCodec;
-import io.sessioncluster.core.codec.AttributeCodecs;
 import io.sessioncluster.core.codec.CodecException;
-import io.sessioncluster.core.config.ClusterConfig;
-import io.sessioncluster.testkit.InMemorySessionStoreProvider;
 
 import org.apache.catalina.authenticator.SavedRequest;
 import org.apache.catalina.realm.GenericPrincipal;
@@ -15,7 +12,6 @@ import jakarta.servlet.http.Cookie;
 
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -24,10 +20,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class ContainerAdmissionTest {
 
     private static AttributeCodec codec(String codec) {
-        InMemorySessionStoreProvider memory = new InMemorySessionStoreProvider();
-        ClusterConfig config = ClusterConfig.parse(Map.of("store", memory.name(), "codec", codec),
-                Map.of(memory.name(), memory));
-        return AttributeCodecs.create(config, ContainerAdmissionTest.class.getClassLoader(), new ContainerAdmission(null));
+        return TestCodecs.of(new ContainerAdmission(null), "codec", codec);
     }
 
     @ParameterizedTest
