@@ -17,7 +17,10 @@ import java.util.Map;
  *
  * <p>Tomcat's own types are written field by field ({@link GenericPrincipal}: name, roles, and its user principal
  * and attributes when it has them; the saved request: {@link SavedRequestFormat}), so they need no allow-list entry
- * and read the same on Tomcat 10.1 and 11. Any other {@link Principal} class (a custom realm's), and a
+ * and read the same on Tomcat 10.1 and 11. A subclass of {@code GenericPrincipal} (the {@code UserDatabaseRealm}'s
+ * principal, which computes its roles from the user database) is written as its {@code GenericPrincipal} parts and
+ * read back as a plain {@code GenericPrincipal} with those roles, as Tomcat's own replication does through
+ * {@code GenericPrincipal.writeReplace}. Any other {@link Principal} class (a custom realm's), and a
  * {@code GenericPrincipal}'s user principal and attributes, go through the application's {@link AttributeCodec}:
  * the allow-list decides, exactly as for an attribute.
  *
@@ -88,8 +91,7 @@ final class AuthStateCodec {
     private void writePrincipal(Principal principal, AuthBytes.Out out) throws IOException {
         if (principal == null) {
             out.integer(NO_PRINCIPAL);
-        } else if (principal.getClass() == GenericPrincipal.class) {
-            GenericPrincipal generic = (GenericPrincipal) principal;
+        } else if (principal instanceof GenericPrincipal generic) {
             out.integer(GENERIC_PRINCIPAL);
             out.string(generic.getName());
             String[] roles = generic.getRoles();

@@ -4,7 +4,11 @@ import io.sessioncluster.core.codec.AttributeCodec;
 import io.sessioncluster.core.codec.CodecException;
 
 import org.apache.catalina.authenticator.SavedRequest;
+import org.apache.catalina.Group;
+import org.apache.catalina.User;
 import org.apache.catalina.realm.GenericPrincipal;
+import org.apache.catalina.realm.UserDatabaseRealm;
+import org.apache.catalina.users.MemoryUserDatabase;
 import org.apache.tomcat.util.buf.ByteChunk;
 import org.junit.jupiter.api.Test;
 
@@ -86,6 +90,24 @@ class AuthStateCodecTest {
         assertThat(p.getAttribute("mail")).isEqualTo("alice@example.com");
         assertThat(read.authType()).isEqualTo("FORM");
         assertThat(read.sessionIdNote()).isEqualTo("ABCDEF0123456789.nodeA");
+    }
+
+    @Test
+    void theUserDatabaseRealmsPrincipalTravelsAsItsNameAndRolesWithoutTheDatabase() throws Exception {
+        MemoryUserDatabase database = new MemoryUserDatabase("users");
+        User alice = database.createUser("alice", "secret", "Alice");
+        alice.addRole(database.createRole("manager", null));
+        Group staff = database.createGroup("staff", null);
+        staff.addRole(database.createRole("staff-role", null));
+        alice.addGroup(staff);
+        Principal fromRealm = new UserDatabaseRealm.UserDatabasePrincipal(alice, database);
+
+        AuthState read = strict.decode(strict.encode(new AuthState(fromRealm, "FORM", null, null)));
+
+        assertThat(read.principal()).isExactlyInstanceOf(GenericPrincipal.class);
+        GenericPrincipal p = (GenericPrincipal) read.principal();
+        assertThat(p.getName()).isEqualTo("alice");
+        assertThat(p.getRoles()).as("roles of the user and of its groups").containsExactlyInAnyOrder("manager", "staff-role");
     }
 
     @Test
