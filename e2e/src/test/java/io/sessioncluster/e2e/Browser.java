@@ -10,14 +10,17 @@ import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** One user of the cart through the load balancer: keeps the {@code JSESSIONID} cookie as a browser would. */
+/**
+ * One user of an application, through the load balancer or straight to a node: keeps the {@code JSESSIONID} cookie
+ * as a browser would, and follows no redirect (the scenarios check where it points).
+ */
 final class Browser {
 
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private static final Pattern SESSION_COOKIE = Pattern.compile("JSESSIONID=([^;]*)");
 
-    /** One answer of the cart servlet. */
-    record Page(int status, String body, String setCookie, boolean retryAfter) {
+    /** One answer: the cart servlet's, or a page of the login application, each a {@code name: value} per line. */
+    record Page(int status, String body, String setCookie, boolean retryAfter, String location) {
 
         String node() {
             return line("node");
@@ -39,13 +42,14 @@ final class Browser {
         @Override
         public String toString() {
             return "HTTP " + status + (retryAfter ? " (Retry-After)" : "") + (setCookie == null ? "" : " (new cookie)")
-                    + "\n" + body;
+                    + (location == null ? "" : " (Location: " + location + ")") + "\n" + body;
         }
     }
 
     private final URI base;
     private String cookie;
 
+    /** The cart servlet behind {@code port}. */
     Browser(int port) {
         this.base = URI.create("http://127.0.0.1:" + port + "/cart/cart");
     }
@@ -56,6 +60,23 @@ final class Browser {
 
     Page post(String query) {
         return send(HttpRequest.newBuilder(URI.create(base + "?" + query)).POST(HttpRequest.BodyPublishers.noBody()));
+    }
+
+    /** {@code path} (with its query) on the server at {@code port}, with this browser's cookie. */
+    Page get(int port, String path) {
+        return send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).GET());
+    }
+
+    /** A form posted to {@code path} on the server at {@code port}, as a browser submits one. */
+    Page postForm(int port, String path, String form) {
+        return send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(form)));
+    }
+
+    /** Replaces the session cookie, as a user replaying an old one would. */
+    void cookie(String sessionId) {
+        this.cookie = sessionId;
     }
 
     /** The session id the browser holds, route included. */
@@ -83,7 +104,8 @@ final class Browser {
                 }
             }
             return new Page(response.statusCode(), response.body(), setCookie,
-                    response.headers().firstValue("Retry-After").isPresent());
+                    response.headers().firstValue("Retry-After").isPresent(),
+                    response.headers().firstValue("Location").orElse(null));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {

@@ -11,6 +11,8 @@ import java.util.concurrent.CompletableFuture;
 /** Three Tomcat nodes ({@code node1..node3}) of one distribution behind HAProxy, as an operator would set them up. */
 final class Cluster implements AutoCloseable {
 
+    static final String LOGIN_APP = "login";
+
     final List<TomcatNode> nodes;
     final LoadBalancer balancer;
     private final StoreSetup store;
@@ -34,9 +36,11 @@ final class Cluster implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        Path loginWar = LoginWar.build(parts);
         for (int i = 1; i <= 3; i++) {
             nodes.add(TomcatNode.create(tomcatHome, dir.resolve("node" + i), "node" + i,
-                    store.managerElement(sticky), libs, parts.resolve("cart.war")));
+                    store.managerElement(sticky), store.forApplication(LOGIN_APP).managerElement(sticky), libs,
+                    parts.resolve("cart.war"), loginWar));
         }
         Cluster cluster = new Cluster(nodes, null, store);
         try {
@@ -128,6 +132,7 @@ final class Cluster implements AutoCloseable {
         }
         if (store.tableName() != null) {
             Postgres.dropTables(store.tableName());
+            Postgres.dropTables(store.forApplication(LOGIN_APP).tableName());
         }
     }
 }

@@ -19,7 +19,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * line in {@code conf/context.xml}, three nodes with distinct {@code jvmRoute} behind HAProxy. For each store and
  * balancing mode, on one cluster, in sequence: a session gathers attributes (one of a class that exists only in
  * the web application); the node serving it dies by SIGKILL and the next request sees every acknowledged
- * attribute with the route rewritten; a rolling restart of the three nodes loses no session; a redeploy with a
+ * attribute with the route rewritten; container-managed FORM login survives the same ({@link FormLoginScenario}); a
+ * rolling restart of the three nodes loses no session; a redeploy with a
  * changed attribute class drops that attribute with a warning and never answers 500.
  */
 abstract class EndToEndScenarios {
@@ -46,7 +47,7 @@ abstract class EndToEndScenarios {
 
     @ParameterizedTest(name = "{0}, sticky={1}")
     @MethodSource("setups")
-    void sessionsSurviveFailoverRollingRestartAndRedeploy(StoreSetup store, boolean sticky) {
+    void sessionsAndLoginsSurviveFailoverRollingRestartAndRedeploy(StoreSetup store, boolean sticky) {
         Path dir = Path.of(System.getProperty("e2e.dir"), "runs", line() + "-" + store.name() + "-"
                 + (sticky ? "sticky" : "round-robin"));
         try (Cluster cluster = Cluster.start(tomcatHome(), dir, store, sticky)) {
@@ -57,6 +58,7 @@ abstract class EndToEndScenarios {
             }
 
             failover(cluster, alice, sticky);
+            FormLoginScenario.run(cluster);
             rollingRestart(cluster, alice, others);
             redeployWithChangedClass(cluster, alice, others);
         }

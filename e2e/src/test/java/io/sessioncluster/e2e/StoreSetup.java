@@ -26,7 +26,6 @@ record StoreSetup(String name, Map<String, String> attributes, boolean needsJdbc
     }
 
     static final String MANAGER = "io.sessioncluster.tomcat.ClusteredSessionManager";
-    static final String ALLOWED = "io.sessioncluster.examples.cart.*";
 
     static StoreSetup redis() {
         String uri = System.getenv().getOrDefault("SESSION_CLUSTER_REDIS_URI", "redis://127.0.0.1:6379");
@@ -56,8 +55,20 @@ record StoreSetup(String name, Map<String, String> attributes, boolean needsJdbc
         StringBuilder element = new StringBuilder("<Manager className=\"" + MANAGER + "\"");
         attributes.forEach((key, value) -> element.append(' ').append(key).append("=\"")
                 .append(value.replace("&", "&amp;").replace("\"", "&quot;")).append('"'));
-        return element.append(" sticky=\"").append(sticky).append("\" allowedClasses=\"").append(ALLOWED)
-                .append("\"/>").toString();
+        // No allowedClasses: the cart's own classes (WEB-INF/classes) are admitted by default.
+        return element.append(" sticky=\"").append(sticky).append("\"/>").toString();
+    }
+
+    /**
+     * The same store for another application of the same nodes, under a namespace of its own (key prefix, table
+     * prefix or cluster name), as the README asks of an operator who runs several applications on one store.
+     */
+    StoreSetup forApplication(String app) {
+        Map<String, String> own = new LinkedHashMap<>(attributes);
+        own.computeIfPresent("keyPrefix", (key, prefix) -> prefix + app + ":");
+        own.computeIfPresent("tableName", (key, table) -> table + "_" + app);
+        own.computeIfPresent("clusterName", (key, cluster) -> cluster + "-" + app);
+        return new StoreSetup(name, own, needsJdbcDriver, startOrder);
     }
 
     String tableName() {

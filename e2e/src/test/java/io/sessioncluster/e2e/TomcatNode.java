@@ -37,8 +37,14 @@ final class TomcatNode {
         this.console = base.resolve("logs/console.out");
     }
 
-    /** Lays out a {@code CATALINA_BASE} under {@code base} for {@code home}; starts nothing. */
-    static TomcatNode create(Path home, Path base, String route, String managerElement, List<Path> libs, Path war) {
+    /**
+     * Lays out a {@code CATALINA_BASE} under {@code base} for {@code home}; starts nothing. Two applications: the cart
+     * ({@code war}, its {@code <Manager>} in {@code conf/context.xml}) and the FORM login application
+     * ({@code loginWar}, its {@code <Manager>} in {@code conf/Catalina/localhost/login.xml}), users in
+     * {@code conf/tomcat-users.xml}.
+     */
+    static TomcatNode create(Path home, Path base, String route, String managerElement, String loginManagerElement,
+                             List<Path> libs, Path war, Path loginWar) {
         int port = FreePorts.next();
         try {
             for (String dir : List.of("conf", "lib", "logs", "temp", "webapps", "work")) {
@@ -50,10 +56,14 @@ final class TomcatNode {
             Files.writeString(base.resolve("conf/catalina.properties"), skipScanning(home));
             Files.writeString(base.resolve("conf/server.xml"), serverXml(port, route));
             Files.writeString(base.resolve("conf/context.xml"), contextXml(managerElement));
+            Files.createDirectories(base.resolve("conf/Catalina/localhost"));
+            Files.writeString(base.resolve("conf/Catalina/localhost/login.xml"), contextXml(loginManagerElement));
+            Files.writeString(base.resolve("conf/tomcat-users.xml"), LoginWar.TOMCAT_USERS);
             for (Path lib : libs) {
                 Files.copy(lib, base.resolve("lib").resolve(lib.getFileName()));
             }
             Files.copy(war, base.resolve("webapps/cart.war"));
+            Files.copy(loginWar, base.resolve("webapps/login.war"));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -72,15 +82,24 @@ final class TomcatNode {
 
     /**
      * No shutdown port (the tests stop a node with SIGTERM); one HTTP connector on loopback; a one-second background
-     * cycle so that a replaced war is redeployed promptly.
+     * cycle so that a replaced war is redeployed promptly; the distribution's usual realm ({@code UserDatabaseRealm}
+     * over {@code conf/tomcat-users.xml}, inside a {@code LockOutRealm}).
      */
     private static String serverXml(int port, String route) {
         return """
                 <?xml version="1.0" encoding="UTF-8"?>
                 <Server port="-1" shutdown="SHUTDOWN">
+                  <GlobalNamingResources>
+                    <Resource name="UserDatabase" auth="Container" type="org.apache.catalina.UserDatabase"
+                              factory="org.apache.catalina.users.MemoryUserDatabaseFactory"
+                              pathname="conf/tomcat-users.xml"/>
+                  </GlobalNamingResources>
                   <Service name="Catalina">
                     <Connector port="%d" address="127.0.0.1" protocol="HTTP/1.1" connectionTimeout="20000"/>
                     <Engine name="Catalina" defaultHost="localhost" jvmRoute="%s" backgroundProcessorDelay="1">
+                      <Realm className="org.apache.catalina.realm.LockOutRealm">
+                        <Realm className="org.apache.catalina.realm.UserDatabaseRealm" resourceName="UserDatabase"/>
+                      </Realm>
                       <Host name="localhost" appBase="webapps" unpackWARs="true" autoDeploy="true"/>
                     </Engine>
                   </Service>
