@@ -14,11 +14,8 @@ import io.sessioncluster.core.store.StoreException;
 import io.sessioncluster.core.store.StoreUnavailableException;
 import org.jgroups.Address;
 import org.jgroups.JChannel;
-import org.jgroups.MergeView;
 import org.jgroups.Message;
 import org.jgroups.Receiver;
-import org.jgroups.SuspectedException;
-import org.jgroups.UnreachableException;
 import org.jgroups.View;
 import org.jgroups.blocks.MessageDispatcher;
 import org.jgroups.blocks.RequestHandler;
@@ -27,7 +24,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -66,6 +62,12 @@ import java.util.function.Function;
  *   <li>Expiry: a claim goes to the owner like any mutation, so exactly one caller wins each expired session.</li>
  * </ul>
  *
+ * <h2>Parts</h2>
+ * This class is the {@link SessionStore} and the channel's receiver; the jobs are elsewhere: {@link Membership}
+ * (views, ready members, the {@link Topology}), {@link OwnerRouter} (a request to the session's owner, again while
+ * it answers RETRY or leaves), {@link OwnerSide} (the owner's decisions), {@link ReplicaSide} (a copy holder's),
+ * {@link StateTransfer} and {@link Rebalancer} (joins and view changes), {@link ExpiryCandidates} (the sweep).
+ *
  * <h2>Messages</h2>
  * Own binary format ({@link Wire}, kinds in {@link Kind}): a format byte, a kind byte, then the body. Messages
  * are checked before use; a malformed or oversized one is dropped with a rate-limited log line.
@@ -86,7 +88,6 @@ final class JGroupsSessionStore implements SessionStore, RequestHandler, Receive
     private final String clusterName;
     private final String contextName;
     private final Replication replication;
-    private final int backups;
     private final long timeoutMillis;
     private final int maxMessageBytes;
     private final JChannel channel;
@@ -101,19 +102,17 @@ final class JGroupsSessionStore implements SessionStore, RequestHandler, Receive
     private final RateLimitedLog warnings = new RateLimitedLog(60, TimeUnit.SECONDS);
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private volatile Topology topology;
+    private final Membership membership;
+    private final OwnerRouter router;
+    private final ExpiryCandidates expiry;
+    private final ReplicaSide replica;
     private volatile EvictionListener listener = NO_LISTENER;
-    // Guarded by this: the view's members, those known to be ready, and whether this node is.
-    private List<Address> members = List.of();
-    private final Set<Address> readyMembers = new LinkedHashSet<>();
-    private boolean selfReady;
 
     JGroupsSessionStore(Function<String, JChannel> channels, String clusterName, Replication replication, int backups,
                         long timeoutMillis, long tombstoneMillis, int maxMessageBytes, String contextName) {
         this.clusterName = clusterName;
         this.contextName = contextName;
         this.replication = replication;
-        this.backups = backups;
         this.timeoutMillis = timeoutMillis;
         this.maxMessageBytes = maxMessageBytes;
         this.local = new LocalSessions(tombstoneMillis, System::currentTimeMillis);
@@ -121,15 +120,17 @@ final class JGroupsSessionStore implements SessionStore, RequestHandler, Receive
         this.dispatcher = new MessageDispatcher(channel, this);
         dispatcher.setReceiver(this);
         this.messaging = new Messaging(dispatcher);
+        this.membership = new Membership(channel, replication, backups);
+        this.router = new OwnerRouter(membership::topology, messaging, this::answer, this::checkOpen, timeoutMillis,
+                maxMessageBytes, clusterName);
         this.replicas = new Replicas(messaging, timeoutMillis, maxMessageBytes);
-        this.owner = new OwnerSide(local, () -> topology, replicas, this::route, this::evict, timeoutMillis);
-        this.state = new StateTransfer(local, messaging, replication, timeoutMillis, maxMessageBytes, member -> {
-            synchronized (this) {
-                readyMembers.add(member);
-                recompute();
-            }
-        });
-        this.rebalancer = new Rebalancer(local, replicas, replication, () -> topology, closed::get,
+        this.replica = new ReplicaSide(local);
+        this.expiry = new ExpiryCandidates(local, messaging, replication, membership::topology, timeoutMillis,
+                maxMessageBytes);
+        this.owner = new OwnerSide(local, membership::topology, replicas, router::route, this::evict, timeoutMillis);
+        this.state = new StateTransfer(local, messaging, replication, timeoutMillis, maxMessageBytes,
+                membership::memberReady);
+        this.rebalancer = new Rebalancer(local, replicas, replication, membership::topology, closed::get,
                 message -> warn("rebalance", "{0}: a session was not copied to a new backup (the next write will): {1}",
                         contextName, message));
         this.background = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -143,22 +144,17 @@ final class JGroupsSessionStore implements SessionStore, RequestHandler, Receive
     JGroupsSessionStore start() {
         try {
             channel.connect(clusterName);
-            synchronized (this) {
-                recompute();
-            }
-            List<Address> others = others(topology.members());
+            membership.connected();
+            List<Address> others = others(membership.topology().members());
             if (!others.isEmpty()) {
                 state.pull(others);
                 messaging.callAll(others, new Wire.Out(Kind.READY).bytes(), timeoutMillis, "announce ready");
             }
-            synchronized (this) {
-                selfReady = true;
-                recompute();
-            }
+            membership.selfReady();
             background.execute(rebalancer::start);
             background.scheduleWithFixedDelay(local::pruneTombstones, 60, 60, TimeUnit.SECONDS);
             LOG.log(System.Logger.Level.INFO, "{0}: joined JGroups cluster [{1}] as {2} with {3} members, replication {4}",
-                    contextName, clusterName, channel.address(), topology.members().size(), replication);
+                    contextName, clusterName, channel.address(), membership.topology().members().size(), replication);
             return this;
         } catch (Exception e) {
             close();
@@ -190,7 +186,7 @@ final class JGroupsSessionStore implements SessionStore, RequestHandler, Receive
         if (mine != null) {
             return mine;
         }
-        Wire.In in = expect(route(id, new Wire.Out(Kind.GET).id(id).bytes()), Kind.R_RECORD, id);
+        Wire.In in = router.call(id, new Wire.Out(Kind.GET).id(id).bytes(), Kind.R_RECORD);
         Optional<SessionRecord> r = in.bool() ? Optional.of(in.record()) : Optional.empty();
         in.end();
         return r;
@@ -202,7 +198,7 @@ final class JGroupsSessionStore implements SessionStore, RequestHandler, Receive
         if (mine != null) {
             return mine.map(r -> OptionalLong.of(r.version())).orElse(OptionalLong.empty());
         }
-        Wire.In in = expect(route(id, new Wire.Out(Kind.VERSION).id(id).bytes()), Kind.R_VERSION, id);
+        Wire.In in = router.call(id, new Wire.Out(Kind.VERSION).id(id).bytes(), Kind.R_VERSION);
         boolean present = in.bool();
         long v = in.i64();
         return present ? OptionalLong.of(v) : OptionalLong.empty();
@@ -218,7 +214,8 @@ final class JGroupsSessionStore implements SessionStore, RequestHandler, Receive
             return local.get(id);
         }
         Optional<SessionRecord> r = local.get(id);
-        return r.isPresent() && topology.isOwner(topology.self(), id) ? r : null;
+        Topology t = membership.topology();
+        return r.isPresent() && t.isOwner(t.self(), id) ? r : null;
     }
 
     @Override
@@ -228,7 +225,7 @@ final class JGroupsSessionStore implements SessionStore, RequestHandler, Receive
             throw new StoreException("change set of session " + SessionIds.redact(changes.id()) + " is " + body.length
                     + " bytes, more than jgroupsMaxMessageBytes (" + maxMessageBytes + ")");
         }
-        Wire.In in = expect(route(changes.id(), body), Kind.R_WRITE, changes.id());
+        Wire.In in = router.call(changes.id(), body, Kind.R_WRITE);
         int status = in.i8();
         long version = in.i64();
         if (status >= WriteResult.Status.values().length) {
@@ -239,7 +236,7 @@ final class JGroupsSessionStore implements SessionStore, RequestHandler, Receive
 
     @Override
     public void touch(Collection<Touch> touches) {
-        Topology t = topology;
+        Topology t = membership.topology();
         Map<Address, List<Touch>> byOwner = new LinkedHashMap<>();
         for (Touch touch : touches) {
             Address primary = t.primary(touch.id());
@@ -265,18 +262,18 @@ final class JGroupsSessionStore implements SessionStore, RequestHandler, Receive
 
     @Override
     public boolean changeId(String oldId, String newId) {
-        Wire.In in = expect(route(oldId, new Wire.Out(Kind.CHANGE_ID).id(oldId).id(newId).bytes()), Kind.R_BOOL, oldId);
+        Wire.In in = router.call(oldId, new Wire.Out(Kind.CHANGE_ID).id(oldId).id(newId).bytes(), Kind.R_BOOL);
         return in.bool();
     }
 
     @Override
     public boolean delete(String id) {
-        return expect(route(id, new Wire.Out(Kind.DELETE).id(id).bytes()), Kind.R_BOOL, id).bool();
+        return router.call(id, new Wire.Out(Kind.DELETE).id(id).bytes(), Kind.R_BOOL).bool();
     }
 
     @Override
     public ExpiryClaim claimIfExpired(String id, long nowMillis) {
-        Wire.In in = expect(route(id, new Wire.Out(Kind.CLAIM).id(id).i64(nowMillis).bytes()), Kind.R_CLAIM, id);
+        Wire.In in = router.call(id, new Wire.Out(Kind.CLAIM).id(id).i64(nowMillis).bytes(), Kind.R_CLAIM);
         return switch (in.i8()) {
             case 0 -> ExpiryClaim.GONE;
             case 1 -> new ExpiryClaim.Alive(in.i64());
@@ -287,24 +284,8 @@ final class JGroupsSessionStore implements SessionStore, RequestHandler, Receive
 
     @Override
     public List<SessionRecord> claimExpired(long nowMillis, int limit) {
-        Set<String> candidates = new LinkedHashSet<>();
-        int wanted = Math.max(limit, Math.min(limit * 4, 10_000));
-        if (replication == Replication.ALL) {
-            candidates.addAll(local.expired(nowMillis, wanted, id -> true));
-        } else {
-            Topology t = topology;
-            candidates.addAll(local.expired(nowMillis, wanted, id -> t.self().equals(t.primary(id))));
-            byte[] ask = new Wire.Out(Kind.CANDIDATES).i64(nowMillis).i32(wanted).bytes();
-            for (byte[] answer : messaging.callAll(others(t.members()), ask, timeoutMillis, "expiry sweep").values()) {
-                if (answer != null) {
-                    Wire.In in = new Wire.In(answer, maxMessageBytes);
-                    int n = in.count(2);
-                    for (int i = 0; i < n; i++) {
-                        candidates.add(in.id());
-                    }
-                }
-            }
-        }
+        int wanted = Math.max(limit, Math.min(limit * 4, ExpiryCandidates.MAX_PER_ANSWER));
+        Set<String> candidates = expiry.find(nowMillis, wanted);
         List<SessionRecord> claimed = new ArrayList<>();
         for (String id : candidates) {
             if (claimed.size() >= limit) {
@@ -363,56 +344,6 @@ final class JGroupsSessionStore implements SessionStore, RequestHandler, Receive
         }
     }
 
-    // ---- routing ----
-
-    /**
-     * Sends an owner request to the session's primary (itself included) and returns the answer, looking again
-     * while the owner answers RETRY or leaves, until the timeout. A request that reached an owner which then failed
-     * is not repeated (it may have been applied): it fails as unavailable.
-     */
-    private Wire.In route(String id, byte[] request) {
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
-        Exception last = null;
-        while (true) {
-            checkOpen();
-            Topology t = topology;
-            Address primary = t.primary(id);
-            if (primary != null) {
-                byte[] answer;
-                try {
-                    answer = primary.equals(t.self()) ? answer(t.self(), request)
-                            : messaging.call(primary, request, Math.max(1, remainingMillis(deadline)));
-                } catch (SuspectedException | UnreachableException e) {
-                    answer = null;
-                    last = e;
-                } catch (StoreException e) {
-                    throw e;
-                } catch (Exception e) {
-                    throw new StoreUnavailableException("owner of session " + SessionIds.redact(id) + " did not answer"
-                            + " within " + timeoutMillis + " ms: " + e, e);
-                }
-                if (answer != null) {
-                    Wire.In in = new Wire.In(answer, maxMessageBytes);
-                    if (in.kind != Kind.R_RETRY) {
-                        return in;
-                    }
-                }
-            }
-            if (remainingMillis(deadline) <= 0) {
-                throw new StoreUnavailableException("no owner of session " + SessionIds.redact(id)
-                        + " answered within " + timeoutMillis + " ms (cluster " + clusterName + ")", last);
-            }
-            pause(10);
-        }
-    }
-
-    private Wire.In expect(Wire.In in, byte kind, String id) {
-        if (in.kind != kind) {
-            throw new StoreException("unexpected answer " + in.kind + " about session " + SessionIds.redact(id));
-        }
-        return in;
-    }
-
     // ---- incoming ----
 
     @Override
@@ -435,7 +366,7 @@ final class JGroupsSessionStore implements SessionStore, RequestHandler, Receive
 
     private byte[] answer(Address src, byte[] body) {
         Wire.In in = new Wire.In(body, maxMessageBytes);
-        if (topology == null) {
+        if (membership.topology() == null) {
             // Still connecting (another member joins at the same time): this node owns and holds nothing yet.
             switch (in.kind) {
                 case Kind.STATE -> {
@@ -457,32 +388,8 @@ final class JGroupsSessionStore implements SessionStore, RequestHandler, Receive
             case Kind.WRITE, Kind.TOUCH, Kind.CHANGE_ID, Kind.INSTALL, Kind.DELETE, Kind.CLAIM, Kind.GET, Kind.VERSION -> {
                 return owner.handle(src, in);
             }
-            case Kind.REPL_DELTA -> {
-                long version = in.i64();
-                ChangeSet c = in.change();
-                in.end();
-                return new Wire.Out(local.applyDelta(c, version) ? Kind.R_ACK : Kind.R_NEED_FULL).bytes();
-            }
-            case Kind.REPL_FULL -> {
-                boolean authoritative = in.bool();
-                SessionRecord r = in.record();
-                in.end();
-                local.applyFull(r, authoritative);
-                return ack();
-            }
-            case Kind.REPL_REMOVE -> {
-                String id = in.id();
-                in.end();
-                local.remove(id);
-                return ack();
-            }
-            case Kind.REPL_TOUCH -> {
-                int n = in.count(9);
-                for (int i = 0; i < n; i++) {
-                    local.touch(in.id(), in.i64());
-                }
-                in.end();
-                return ack();
+            case Kind.REPL_DELTA, Kind.REPL_FULL, Kind.REPL_REMOVE, Kind.REPL_TOUCH -> {
+                return replica.answer(in);
             }
             case Kind.EVICT -> {
                 String id = in.id();
@@ -493,30 +400,16 @@ final class JGroupsSessionStore implements SessionStore, RequestHandler, Receive
                 return null;
             }
             case Kind.STATE -> {
-                boolean ready;
-                synchronized (this) {
-                    ready = selfReady;
-                }
-                return state.page(src, in, topology, ready);
+                return state.page(src, in, membership.topology(), membership.isSelfReady());
             }
             case Kind.READY -> {
                 in.end();
-                synchronized (this) {
-                    readyMembers.add(src);
-                    recompute();
-                }
+                membership.memberReady(src);
                 background.execute(rebalancer::run);
                 return ack();
             }
             case Kind.CANDIDATES -> {
-                long now = in.i64();
-                int limit = Math.min(in.i32(), 10_000);
-                in.end();
-                Topology t = topology;
-                List<String> ids = local.expired(now, limit, id -> t.self().equals(t.primary(id)));
-                Wire.Out out = new Wire.Out(Kind.R_IDS).i32(ids.size());
-                ids.forEach(out::id);
-                return out.bytes();
+                return expiry.answer(in);
             }
             default -> throw new Wire.Malformed("unknown message kind " + in.kind);
         }
@@ -530,15 +423,7 @@ final class JGroupsSessionStore implements SessionStore, RequestHandler, Receive
 
     @Override
     public void viewAccepted(View view) {
-        boolean merged = view instanceof MergeView;
-        synchronized (this) {
-            members = view.getMembers();
-            if (merged) {
-                readyMembers.addAll(members); // every side of a merge was a running cluster
-            }
-            readyMembers.retainAll(members);
-            recompute();
-        }
+        boolean merged = membership.viewAccepted(view);
         if (closed.get() || channel.address() == null) {
             return;
         }
@@ -553,25 +438,9 @@ final class JGroupsSessionStore implements SessionStore, RequestHandler, Receive
         }
     }
 
-    /** Called holding this. */
-    private void recompute() {
-        Address self = channel.address();
-        if (self == null) {
-            return;
-        }
-        if (members.isEmpty() && channel.getView() != null) {
-            members = channel.getView().getMembers();
-        }
-        Set<Address> ready = new LinkedHashSet<>(readyMembers);
-        if (selfReady) {
-            ready.add(self);
-        }
-        topology = new Topology(self, members, ready, replication, backups);
-    }
-
     private void afterMerge() {
         try {
-            state.pull(others(topology.members()));
+            state.pull(others(membership.topology().members()));
         } catch (StoreException e) {
             warn("merge", "{0}: state of a merged partition not fully received: {1}", contextName, e.getMessage());
         } finally {
@@ -579,7 +448,7 @@ final class JGroupsSessionStore implements SessionStore, RequestHandler, Receive
         }
         listener.missedEvictions();
         LOG.log(System.Logger.Level.INFO, "{0}: merged partitions of cluster [{1}], now {2} members", contextName,
-                clusterName, topology.members().size());
+                clusterName, membership.topology().members().size());
     }
 
     // ---- helpers ----
@@ -601,19 +470,6 @@ final class JGroupsSessionStore implements SessionStore, RequestHandler, Receive
         if (suppressed >= 0) {
             LOG.log(System.Logger.Level.WARNING, format + (suppressed > 0 ? " (" + suppressed + " more suppressed)" : ""),
                     args);
-        }
-    }
-
-    private static long remainingMillis(long deadlineNanos) {
-        return TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime());
-    }
-
-    private static void pause(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new StoreUnavailableException("interrupted", e);
         }
     }
 }

@@ -1,0 +1,48 @@
+package io.sessioncluster.store.jgroups;
+
+import io.sessioncluster.core.ChangeSet;
+import io.sessioncluster.core.SessionRecord;
+
+/**
+ * A copy holder's side of replication: applies what a session's owner sends ({@code REPL_*}) to this node's copies.
+ * A delta that does not follow the copy's version asks the owner for the whole record instead.
+ */
+final class ReplicaSide {
+
+    private final LocalSessions local;
+
+    ReplicaSide(LocalSessions local) {
+        this.local = local;
+    }
+
+    byte[] answer(Wire.In in) {
+        switch (in.kind) {
+            case Kind.REPL_DELTA -> {
+                long version = in.i64();
+                ChangeSet c = in.change();
+                in.end();
+                return new Wire.Out(local.applyDelta(c, version) ? Kind.R_ACK : Kind.R_NEED_FULL).bytes();
+            }
+            case Kind.REPL_FULL -> {
+                boolean authoritative = in.bool();
+                SessionRecord r = in.record();
+                in.end();
+                local.applyFull(r, authoritative);
+            }
+            case Kind.REPL_REMOVE -> {
+                String id = in.id();
+                in.end();
+                local.remove(id);
+            }
+            case Kind.REPL_TOUCH -> {
+                int n = in.count(9);
+                for (int i = 0; i < n; i++) {
+                    local.touch(in.id(), in.i64());
+                }
+                in.end();
+            }
+            default -> throw new IllegalArgumentException("not a replication message: " + in.kind);
+        }
+        return new Wire.Out(Kind.R_ACK).bytes();
+    }
+}
