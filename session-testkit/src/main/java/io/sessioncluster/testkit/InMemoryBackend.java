@@ -22,10 +22,15 @@ final class InMemoryBackend {
     final Object lock = new Object();
     /** Session id to record; guarded by {@link #lock}. Records are immutable and replaced on every change. */
     final Map<String, SessionRecord> sessions = new HashMap<>();
+    /** Session id to its lock: the latest grant's token and when its lease ends (0: released); guarded by {@link #lock}. */
+    final Map<String, LockState> locks = new HashMap<>();
     /** When true every operation fails as if the backend were down, for failure tests. */
     volatile boolean unavailable;
     /** The eviction listeners of the stores ("nodes") over this backend; not guarded by {@link #lock}. */
     final List<Subscriber> subscribers = new CopyOnWriteArrayList<>();
+
+    record LockState(long token, long leaseEnd) {
+    }
 
     record Subscriber(Object node, EvictionListener listener) {
     }

@@ -2,6 +2,8 @@ package io.sessioncluster.testkit;
 
 import io.sessioncluster.core.ChangeSet;
 import io.sessioncluster.core.ExpiryClaim;
+import io.sessioncluster.core.Fence;
+import io.sessioncluster.core.LockAttempt;
 import io.sessioncluster.core.SessionRecord;
 import io.sessioncluster.core.Touch;
 import io.sessioncluster.core.WriteResult;
@@ -101,7 +103,7 @@ public final class InMemorySessionStore implements SessionStore {
     }
 
     @Override
-    public WriteResult write(ChangeSet changes) {
+    public WriteResult write(ChangeSet changes, Fence fence) {
         check("write");
         synchronized (backend.lock) {
             SessionRecord old = backend.sessions.get(changes.id());
@@ -111,6 +113,13 @@ public final class InMemorySessionStore implements SessionStore {
             if (old != null && changes.created()) {
                 return WriteResult.alreadyExists();
             }
+            InMemoryBackend.LockState lock = backend.locks.get(changes.id());
+            if (!changes.created() && fence.isFenced() && (lock == null || lock.token() != fence.token())) {
+                return WriteResult.fenced();
+            }
+            if (fence.release() && lock != null) {
+                backend.locks.put(changes.id(), new InMemoryBackend.LockState(lock.token(), 0));
+            }
             Map<String, byte[]> attributes = old == null ? new LinkedHashMap<>() : new LinkedHashMap<>(old.attributes());
             changes.setAttributes().forEach((key, value) -> attributes.put(key, value.clone()));
             changes.removedAttributes().forEach(attributes::remove);
@@ -119,6 +128,54 @@ public final class InMemorySessionStore implements SessionStore {
             backend.sessions.put(changes.id(), new SessionRecord(changes.id(), version, changes.creationTime(), accessed,
                     changes.maxInactiveSeconds(), attributes));
             return WriteResult.written(version);
+        }
+    }
+
+    @Override
+    public LockAttempt lock(String id, long leaseMillis) {
+        check("lock");
+        SessionStore.requirePositiveLease(leaseMillis);
+        long now = System.currentTimeMillis();
+        synchronized (backend.lock) {
+            SessionRecord record = backend.sessions.get(id);
+            if (record == null) {
+                return LockAttempt.MISSING;
+            }
+            InMemoryBackend.LockState lock = backend.locks.get(id);
+            if (lock != null && lock.leaseEnd() > now) {
+                return new LockAttempt.Held(lock.leaseEnd() - now);
+            }
+            long token = lock == null ? 1 : lock.token() + 1;
+            backend.locks.put(id, new InMemoryBackend.LockState(token, now + leaseMillis));
+            return new LockAttempt.Granted(token, record.version());
+        }
+    }
+
+    @Override
+    public boolean renewLock(String id, long token, long leaseMillis) {
+        check("renewLock");
+        SessionStore.requirePositiveLease(leaseMillis);
+        synchronized (backend.lock) {
+            InMemoryBackend.LockState lock = backend.locks.get(id);
+            if (!backend.sessions.containsKey(id) || lock == null || lock.token() != token) {
+                return false;
+            }
+            backend.locks.put(id, new InMemoryBackend.LockState(token, System.currentTimeMillis() + leaseMillis));
+            return true;
+        }
+    }
+
+    @Override
+    public void unlock(String id, long token, Touch touch) {
+        check("unlock");
+        synchronized (backend.lock) {
+            InMemoryBackend.LockState lock = backend.locks.get(id);
+            if (lock != null && lock.token() == token) {
+                backend.locks.put(id, new InMemoryBackend.LockState(token, 0));
+            }
+        }
+        if (touch != null) {
+            touch(List.of(touch));
         }
     }
 
@@ -145,6 +202,10 @@ public final class InMemorySessionStore implements SessionStore {
                 return false;
             }
             backend.sessions.remove(oldId);
+            InMemoryBackend.LockState lock = backend.locks.remove(oldId);
+            if (lock != null) {
+                backend.locks.put(newId, lock);
+            }
             backend.sessions.put(newId, new SessionRecord(newId, old.version(), old.creationTime(), old.lastAccessedTime(),
                     old.maxInactiveSeconds(), old.attributes()));
         }
@@ -158,6 +219,7 @@ public final class InMemorySessionStore implements SessionStore {
         boolean removed;
         synchronized (backend.lock) {
             removed = backend.sessions.remove(id) != null;
+            backend.locks.remove(id);
         }
         if (removed) {
             backend.evicted(this, id);
@@ -178,6 +240,7 @@ public final class InMemorySessionStore implements SessionStore {
                 return new ExpiryClaim.Alive(record.expiresAt());
             }
             backend.sessions.remove(id);
+            backend.locks.remove(id);
         }
         backend.evicted(this, id);
         return new ExpiryClaim.Claimed(copy(record));
@@ -193,6 +256,7 @@ public final class InMemorySessionStore implements SessionStore {
                 SessionRecord record = it.next();
                 if (record.isExpiredAt(nowMillis)) {
                     it.remove();
+                    backend.locks.remove(record.id());
                     claimed.add(copy(record));
                 }
             }

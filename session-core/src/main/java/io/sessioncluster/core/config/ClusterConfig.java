@@ -23,6 +23,9 @@ import java.util.TreeSet;
  * @param asyncQueueSize  bound of the write-behind queue
  * @param holdResponse    in sync mode, hold the application's flushes until the session is written
  * @param detectMutations find attributes changed in place without {@code setAttribute}
+ * @param locking         whether a node takes a session's cluster-wide lock for its requests ({@code auto} resolved)
+ * @param lockLeaseMillis how long a lock outlives a holder that died or stalled
+ * @param lockWaitMillis  how long a request waits for a lock held elsewhere
  * @param storeSettings   the selected store's own settings, parsed
  */
 public record ClusterConfig(
@@ -36,6 +39,9 @@ public record ClusterConfig(
         int asyncQueueSize,
         boolean holdResponse,
         boolean detectMutations,
+        boolean locking,
+        long lockLeaseMillis,
+        long lockWaitMillis,
         Settings storeSettings) {
 
     public ClusterConfig {
@@ -102,6 +108,19 @@ public record ClusterConfig(
             problems.add(CoreSettings.WRITE_MODE.name() + " [async]: needs sticky=true; with sticky=false the next "
                     + "request can reach another node before the change is written: use writeMode=sync");
         }
+        boolean locking = core.has(CoreSettings.LOCKING) && core.has(CoreSettings.STICKY)
+                && switch (core.get(CoreSettings.LOCKING)) {
+                    case AUTO -> !core.get(CoreSettings.STICKY);
+                    case NONE -> false;
+                    case SESSION -> true;
+                };
+        if (core.has(CoreSettings.LOCKING) && core.get(CoreSettings.LOCKING) == Locking.SESSION
+                && core.has(CoreSettings.WRITE_MODE) && core.get(CoreSettings.WRITE_MODE) == WriteMode.ASYNC) {
+            // The lock would be released before the write-behind lands: the next holder would read the older state.
+            // (auto with async means sticky=true, hence no lock; async with sticky=false is refused above.)
+            problems.add(CoreSettings.LOCKING.name() + " [session]: needs writeMode=sync; with async the lock is released before the change is written, so the "
+                    + "next node to take it could read the older state: use locking=none or writeMode=sync");
+        }
         int before = problems.count();
         Settings storeSettings = provider == null ? new Settings(Map.of()) : Settings.parse(provider.settings(), raw, problems);
         if (provider != null && problems.count() == before) {
@@ -121,6 +140,9 @@ public record ClusterConfig(
                 core.get(CoreSettings.ASYNC_QUEUE_SIZE),
                 core.get(CoreSettings.HOLD_RESPONSE),
                 core.get(CoreSettings.DETECT_MUTATIONS),
+                locking,
+                core.get(CoreSettings.LOCK_LEASE_SECONDS) * 1000L,
+                core.get(CoreSettings.LOCK_WAIT_MILLIS),
                 storeSettings);
     }
 }

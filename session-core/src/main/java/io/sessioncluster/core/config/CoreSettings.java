@@ -47,9 +47,21 @@ public final class CoreSettings {
                     + "is compared at the end of the request) and written; false: only attributes passed to setAttribute "
                     + "are written, which saves that encoding on every request");
 
+    public static final Setting<Locking> LOCKING = Setting.oneOf("locking", Locking.AUTO,
+            "session: a node holds a session's cluster-wide lock while its requests of that session run, and a request "
+                    + "on another node waits (requests on one node still run side by side); none: no lock, the later "
+                    + "write of an attribute wins; auto: session with sticky=false, none with sticky=true");
+
+    public static final Setting<Integer> LOCK_LEASE_SECONDS = Setting.integer("lockLeaseSeconds", 10, 1, 3600,
+            "how long a node's lock outlives the node if it dies or stalls; a node renews it while its requests run");
+
+    public static final Setting<Integer> LOCK_WAIT_MILLIS = Setting.integer("lockWaitMillis", 5_000, 0, 600_000,
+            "how long a request waits for another node to release its session's lock before it is answered 503 "
+                    + "with Retry-After");
+
     /** Every core setting except {@link #STORE}, which {@link ClusterConfig#parse} handles itself. */
     public static List<Setting<?>> all() {
         return List.of(WRITE_MODE, STICKY, CODEC, ALLOWED_CLASSES, ALLOW_APPLICATION_CLASSES, MAX_ATTRIBUTE_BYTES, ASYNC_QUEUE_SIZE, HOLD_RESPONSE,
-                DETECT_MUTATIONS);
+                DETECT_MUTATIONS, LOCKING, LOCK_LEASE_SECONDS, LOCK_WAIT_MILLIS);
     }
 }

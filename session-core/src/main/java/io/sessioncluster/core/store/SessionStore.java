@@ -2,6 +2,8 @@ package io.sessioncluster.core.store;
 
 import io.sessioncluster.core.ChangeSet;
 import io.sessioncluster.core.ExpiryClaim;
+import io.sessioncluster.core.Fence;
+import io.sessioncluster.core.LockAttempt;
 import io.sessioncluster.core.SessionRecord;
 import io.sessioncluster.core.Touch;
 import io.sessioncluster.core.WriteResult;
@@ -37,6 +39,16 @@ import java.util.OptionalLong;
  *       node that asks the store.</li>
  * </ul>
  *
+ * <h2>Locks</h2>
+ * A session has one cluster-wide lock, a lease decided by the store's clock (or the JGroups owner's), so that the
+ * requests of one session run on one node at a time (the Servlet specification's rule for distributable
+ * applications). {@link #lock} grants it with a fencing token larger than every earlier token of that session and
+ * reads the version in the same step; while the lease runs, every other {@link #lock} answers
+ * {@link LockAttempt.Held}. {@link #write} with a {@link Fence} is refused as {@link WriteResult.Status#FENCED} once a
+ * later token was granted, so a holder whose lease ran out (a long pause) cannot overwrite a newer state; it may
+ * release the lock in the same step. {@link #changeId} moves the lock with the session; {@link #delete} and an
+ * expiry claim end it. Nodes that do not lock (the {@code locking} setting) are not held back by a lock.
+ *
  * <h2>Failures</h2>
  * A backend that cannot be reached or does not answer in time raises {@link StoreUnavailableException};
  * a method never blocks longer than the store's configured timeout. Data that cannot be parsed (a
@@ -50,8 +62,35 @@ public interface SessionStore extends AutoCloseable {
     /** The stored version of this session, or empty if the store does not hold it. Cheaper than {@link #load}. */
     OptionalLong version(String id);
 
-    /** Applies one request's changes atomically; see the class comment for the merge and version rules. */
-    WriteResult write(ChangeSet changes);
+    /** Applies one request's changes atomically, without a lock; see the class comment for the merge and version rules. */
+    default WriteResult write(ChangeSet changes) {
+        return write(changes, Fence.NONE);
+    }
+
+    /**
+     * Applies one request's changes atomically, as {@link #write(ChangeSet)}, unless {@code fence} names a token of
+     * this session that is no longer the latest grant ({@link WriteResult#fenced()}, nothing written); with
+     * {@link Fence#release()}, the lock is released in the same step. A create is never fenced.
+     */
+    WriteResult write(ChangeSet changes, Fence fence);
+
+    /**
+     * One attempt to take the session's lock for {@code leaseMillis}, which also reads its version; never waits for
+     * a holder. A lease that ran out counts as released.
+     */
+    LockAttempt lock(String id, long leaseMillis);
+
+    /**
+     * Extends the lease of a held lock to {@code leaseMillis} from now. False if {@code token} is no longer the
+     * session's latest grant, or the session is gone: the lock was lost.
+     */
+    boolean renewLock(String id, long token, long leaseMillis);
+
+    /**
+     * Releases the lock granted with {@code token} (nothing if a later grant exists), and records {@code touch}
+     * (may be null) as {@link #touch} would, in the same round trip.
+     */
+    void unlock(String id, long token, Touch touch);
 
     /**
      * Records access times for sessions that requests read without changing. Best effort: a touch for a
@@ -95,6 +134,13 @@ public interface SessionStore extends AutoCloseable {
      * {@code sticky=false} version checks.
      */
     default void subscribeEvictions(EvictionListener listener) {
+    }
+
+    /** For implementations: a lease of zero or less is a caller's mistake. */
+    static void requirePositiveLease(long leaseMillis) {
+        if (leaseMillis <= 0) {
+            throw new IllegalArgumentException("a lock lease must be positive, not " + leaseMillis + " ms");
+        }
     }
 
     /** Releases connections and threads. Idempotent. */

@@ -162,10 +162,40 @@ class ClusterConfigTest {
     }
 
     @Test
+    void lockingFollowsStickyUnlessSet() {
+        assertThat(ClusterConfig.parse(raw("store", "fake", "fake.url", "u", "sticky", "false"), PROVIDERS).locking()).isTrue();
+        assertThat(ClusterConfig.parse(raw("store", "fake", "fake.url", "u"), PROVIDERS).locking()).isFalse();
+        assertThat(ClusterConfig.parse(raw("store", "fake", "fake.url", "u", "locking", "session"), PROVIDERS).locking()).isTrue();
+        ClusterConfig unlocked = ClusterConfig.parse(raw("store", "fake", "fake.url", "u", "sticky", "false",
+                "locking", "none", "lockLeaseSeconds", "3", "lockWaitMillis", "250"), PROVIDERS);
+        assertThat(unlocked.locking()).isFalse();
+        assertThat(unlocked.lockLeaseMillis()).isEqualTo(3_000);
+        assertThat(unlocked.lockWaitMillis()).isEqualTo(250);
+    }
+
+    @Test
+    void lockingWithAsyncWritesIsRefused() {
+        assertThat(problems(raw("store", "fake", "fake.url", "u", "writeMode", "async", "locking", "session")))
+                .containsExactly("locking [session]: needs writeMode=sync; with async the lock is released before the "
+                        + "change is written, so the next node to take it could read the older state: use locking=none "
+                        + "or writeMode=sync");
+    }
+
+    @Test
+    void badLockSettingsStateWhatIsAllowed() {
+        assertThat(problems(raw("store", "fake", "fake.url", "u", "locking", "yes", "lockLeaseSeconds", "0",
+                "lockWaitMillis", "-1"))).containsExactly(
+                "locking [yes]: allowed are auto, none, session",
+                "lockLeaseSeconds [0]: allowed are an integer from 1 to 3600",
+                "lockWaitMillis [-1]: allowed are an integer from 0 to 600000");
+    }
+
+    @Test
     void anUnknownSettingListsTheKnownOnes() {
         assertThat(problems(raw("store", "fake", "fake.url", "u", "colour", "red"))).containsExactly(
                 "colour: unknown setting; known settings are allowApplicationClasses, allowedClasses, asyncQueueSize, codec, detectMutations, "
-                        + "fake.password, fake.poolSize, fake.url, holdResponse, maxAttributeBytes, sticky, store, writeMode");
+                        + "fake.password, fake.poolSize, fake.url, holdResponse, lockLeaseSeconds, lockWaitMillis, locking, "
+                        + "maxAttributeBytes, sticky, store, writeMode");
     }
 
     @Test
