@@ -40,6 +40,8 @@ final class ClusterRuntime {
     final SessionResolver resolver;
     final RenameAndDelete renames;
     final RequestCompletion completion;
+    /** Null without {@code locking=session}. */
+    final NodeLocks locks;
     private final ScheduledExecutorService flusher;
 
     private ClusterRuntime(ClusteredSessionManager manager, LocalCopies copies, ClusterConfig config,
@@ -59,7 +61,10 @@ final class ClusterRuntime {
         this.expiry = new ExpiryProcessor(manager, copies, store, touches, writer, loader);
         this.resolver = new SessionResolver(copies, store, loader, auth, expiry, writer, config.sticky());
         this.renames = new RenameAndDelete(store, writer, touches);
-        this.completion = new RequestCompletion(builder, writer, touches);
+        this.locks = config.locking()
+                ? new NodeLocks(store, config.lockLeaseMillis(), config.lockWaitMillis(), manager.counters(), contextName)
+                : null;
+        this.completion = new RequestCompletion(builder, writer, touches, locks);
         this.flusher = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "session-cluster-flusher[" + contextName + "]");
             t.setDaemon(true);
@@ -114,6 +119,9 @@ final class ClusterRuntime {
         writer.close();
         touches.flush();
         renames.retryPendingDeletes();
+        if (locks != null) {
+            locks.close();
+        }
     }
 
     void closeStore() {

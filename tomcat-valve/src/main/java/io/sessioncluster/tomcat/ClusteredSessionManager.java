@@ -483,9 +483,30 @@ public class ClusteredSessionManager extends ManagerBase {
             return null;
         }
         ClusterRuntime rt = runtime;
-        ClusteredSession session = rt == null ? null : rt.resolver.resolve(requestedId);
+        if (rt == null) {
+            scope.verified(requestedId, null);
+            return null;
+        }
+        ClusteredSession session;
+        if (rt.locks != null) {
+            LockHold lock = rt.locks.enter(SessionIds.baseId(requestedId)); // may wait; 503 if it waits too long
+            scope.locked(lock);
+            session = lock == null ? rt.resolver.resolve(requestedId, SessionResolver.MISSING)
+                    : lock.session(() -> rt.resolver.resolve(requestedId, lock.grantedVersion()));
+        } else {
+            session = rt.resolver.resolve(requestedId);
+        }
+        scope.lockedSession(session);
         scope.verified(requestedId, session);
         return session;
+    }
+
+    /** The valve answers 503 before the application ran: the request's share of its session's lock ends. */
+    void abandonRequest(RequestScope scope) {
+        ClusterRuntime rt = runtime;
+        if (rt != null) {
+            rt.completion.abandon(scope);
+        }
     }
 
     /**

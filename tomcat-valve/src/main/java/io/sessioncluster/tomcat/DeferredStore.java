@@ -1,6 +1,8 @@
 package io.sessioncluster.tomcat;
 
 import io.sessioncluster.core.ChangeSet;
+import io.sessioncluster.core.Fence;
+import io.sessioncluster.core.LockAttempt;
 import io.sessioncluster.core.ExpiryClaim;
 import io.sessioncluster.core.SessionRecord;
 import io.sessioncluster.core.Touch;
@@ -138,8 +140,26 @@ final class DeferredStore implements SessionStore {
     }
 
     @Override
-    public WriteResult write(ChangeSet changes) {
-        return call(s -> s.write(changes));
+    public WriteResult write(ChangeSet changes, Fence fence) {
+        return call(s -> s.write(changes, fence));
+    }
+
+    @Override
+    public LockAttempt lock(String id, long leaseMillis) {
+        return call(s -> s.lock(id, leaseMillis));
+    }
+
+    @Override
+    public boolean renewLock(String id, long token, long leaseMillis) {
+        return call(s -> s.renewLock(id, token, leaseMillis));
+    }
+
+    @Override
+    public void unlock(String id, long token, Touch touch) {
+        call(s -> {
+            s.unlock(id, token, touch);
+            return null;
+        });
     }
 
     @Override

@@ -10,6 +10,10 @@ package io.sessioncluster.tomcat;
  * @param writeNanos      time spent in store writes, accepted or failed, in nanoseconds
  * @param writeFailures   store writes that failed (an async write retried counts once per attempt)
  * @param failovers       requests whose session this node took over from another node (its route changed)
+ * @param lockWaits       requests that waited for another node to release their session's lock, and got it
+ * @param lockWaitNanos   time requests spent waiting for locks held elsewhere, timed-out waits included
+ * @param lockTimeouts    requests answered 503 because the lock was not released within {@code lockWaitMillis}
+ * @param locksLost       locks of this node that another node took after their lease ran out
  */
 public record ManagerStatistics(
         long activeSessions,
@@ -17,5 +21,9 @@ public record ManagerStatistics(
         long bytesWritten,
         long writeNanos,
         long writeFailures,
-        long failovers) {
+        long failovers,
+        long lockWaits,
+        long lockWaitNanos,
+        long lockTimeouts,
+        long locksLost) {
 }

@@ -1,6 +1,7 @@
 package io.sessioncluster.tomcat;
 
 import io.sessioncluster.core.ChangeSet;
+import io.sessioncluster.core.Fence;
 
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -9,9 +10,18 @@ import java.util.Set;
 
 /**
  * One change set on its way to the store, with the session it came from and the change marks it took, so that a
- * failed write can give them back.
+ * failed write can give them back; and the fence of the session's lock if the request holds it.
  */
-record PendingWrite(ClusteredSession session, ChangeSet changes, SessionChanges taken) {
+record PendingWrite(ClusteredSession session, ChangeSet changes, SessionChanges taken, Fence fence) {
+
+    PendingWrite(ClusteredSession session, ChangeSet changes, SessionChanges taken) {
+        this(session, changes, taken, Fence.NONE);
+    }
+
+    /** This write under the request's lock. */
+    PendingWrite fenced(Fence lockFence) {
+        return new PendingWrite(session, changes, taken, lockFence);
+    }
 
     String id() {
         return changes.id();
@@ -38,13 +48,13 @@ record PendingWrite(ClusteredSession session, ChangeSet changes, SessionChanges 
         });
         ChangeSet merged = new ChangeSet(b.id(), a.created() || b.created(), b.creationTime(),
                 Math.max(a.lastAccessedTime(), b.lastAccessedTime()), b.maxInactiveSeconds(), set, removed);
-        return new PendingWrite(later.session, merged, taken.then(later.taken));
+        return new PendingWrite(later.session, merged, taken.then(later.taken), later.fence);
     }
 
     /** The same changes as an update: for a create that found the id already stored (a retried first write). */
     PendingWrite asUpdate() {
         ChangeSet c = changes;
         return new PendingWrite(session, new ChangeSet(c.id(), false, c.creationTime(), c.lastAccessedTime(),
-                c.maxInactiveSeconds(), c.setAttributes(), c.removedAttributes()), taken);
+                c.maxInactiveSeconds(), c.setAttributes(), c.removedAttributes()), taken, fence);
     }
 }

@@ -23,6 +23,8 @@ final class RequestScope {
     private ClusteredSession verifiedSession;
     private boolean storeFailed;
     private boolean asyncWriteFailed;
+    private LockHold lock;
+    private ClusteredSession lockedSession;
 
     synchronized void accessed(ClusteredSession session) {
         sessions.computeIfAbsent(session, s -> new HashSet<>());
@@ -60,6 +62,41 @@ final class RequestScope {
      */
     synchronized ClusteredSession verifiedSession(String id) {
         return isVerified(id) ? verifiedSession : null;
+    }
+
+    /** The request holds the cluster-wide lock of its requested session ({@code locking=session}). */
+    synchronized void locked(LockHold hold) {
+        lock = hold;
+    }
+
+    /** The session the valve resolved under the lock (null if none): its writes carry the lock's fence. */
+    synchronized void lockedSession(ClusteredSession session) {
+        lockedSession = session;
+    }
+
+    /**
+     * Whether {@code session} is the one the lock is for: the session resolved under it, or one of the lock's id (the
+     * copy may have been reloaded meanwhile). The lock moves with a session whose id changes, as the store moves it.
+     */
+    synchronized boolean isLocked(ClusteredSession session, LockHold hold) {
+        return session == lockedSession || hold.baseId.equals(session.baseId());
+    }
+
+    /** The base id {@code hold} is under now: the locked session's current one. */
+    synchronized String lockedId(LockHold hold) {
+        return lockedSession != null ? lockedSession.baseId() : hold.baseId;
+    }
+
+    /** The lock hold, or null; it stays with the scope. */
+    synchronized LockHold lock() {
+        return lock;
+    }
+
+    /** The lock hold, or null; the caller ends it. */
+    synchronized LockHold takeLock() {
+        LockHold taken = lock;
+        lock = null;
+        return taken;
     }
 
     /** A store operation of this request failed: the valve answers 503 if it still can. */

@@ -88,6 +88,7 @@ public final class SessionClusterValve extends ValveBase {
                 prepare(request, scope);
             } catch (StoreUnavailableException e) {
                 completeNow = false;
+                manager.abandonRequest(scope);
                 unavailable(request, response, e.getMessage());
                 return;
             }

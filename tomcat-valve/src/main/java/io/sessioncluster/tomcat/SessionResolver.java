@@ -63,20 +63,32 @@ final class SessionResolver {
         }
     }
 
+    /** {@link #resolve(String, long)}: the stored version is not known yet, ask the store if needed. */
+    static final long ASK = -1;
+    /** {@link #resolve(String, long)}: the store was just found not to hold the session. */
+    static final long MISSING = 0;
+
     /** The current session for a well-formed requested id, or null. */
     ClusteredSession resolve(String id) {
+        return resolve(id, ASK);
+    }
+
+    /**
+     * The current session for a well-formed requested id, or null.
+     *
+     * @param known the stored version read with the session's lock ({@link NodeLocks}), which no other node can
+     *              have changed since; {@link #MISSING}; or {@link #ASK}
+     */
+    ClusteredSession resolve(String id, long known) {
+        if (known != ASK) {
+            return resolveLocked(id, known);
+        }
         String base = SessionIds.baseId(id);
         long now = System.currentTimeMillis();
         ClusteredSession local = usable(copies.get(base));
         if (local != null && id.equals(local.getIdInternal()) && !local.isStale()) {
-            if (local.isIdleExpired(now)) {
-                ExpiryProcessor.Outcome outcome = readingRecord(base, () -> expiry.check(local, now), null);
-                if (outcome == null) {
-                    copies.drop(local); // the record cannot be parsed: treated as missing, like a load
-                }
-                if (outcome != ExpiryProcessor.Outcome.KEPT) {
-                    return null;
-                }
+            if (!keptPastIdleTimeout(local, base, now)) {
+                return null;
             }
             if (sticky || hasUnwritten(local)) {
                 return local;
@@ -93,6 +105,44 @@ final class SessionResolver {
             return local; // reloading would lose changes the store has not seen; it is reloaded once they are written
         }
         return reload(id, base, now);
+    }
+
+    /**
+     * Under the session's lock ({@code locking=session}) the version read with the lock decides alone: no other node
+     * can have written since, so a copy at that version or later (a request of this node that joined the lock later
+     * finds the version its predecessors wrote) is current whatever its route or stale mark says. That keeps one copy
+     * per session while requests of this node share the lock; a second copy, reloaded beside the one in use, would
+     * write an older list over the first one's append.
+     */
+    private ClusteredSession resolveLocked(String id, long known) {
+        String base = SessionIds.baseId(id);
+        long now = System.currentTimeMillis();
+        ClusteredSession local = usable(copies.get(base));
+        if (local != null && hasUnwritten(local)) {
+            return local;
+        }
+        if (known == MISSING) {
+            if (local != null) {
+                copies.drop(local);
+            }
+            return null;
+        }
+        if (local != null && local.storedVersion() >= known) {
+            return keptPastIdleTimeout(local, base, now) ? local : null;
+        }
+        return reload(id, base, now);
+    }
+
+    /** A copy idle past its timeout is served only once the store confirmed it alive ({@link ExpiryProcessor#check}). */
+    private boolean keptPastIdleTimeout(ClusteredSession local, String base, long now) {
+        if (!local.isIdleExpired(now)) {
+            return true;
+        }
+        ExpiryProcessor.Outcome outcome = readingRecord(base, () -> expiry.check(local, now), null);
+        if (outcome == null) {
+            copies.drop(local); // the record cannot be parsed: treated as missing, like a load
+        }
+        return outcome == ExpiryProcessor.Outcome.KEPT;
     }
 
     private ClusteredSession reload(String id, String base, long now) {

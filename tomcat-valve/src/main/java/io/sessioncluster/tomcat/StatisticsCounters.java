@@ -10,6 +10,10 @@ final class StatisticsCounters {
     private final LongAdder writeNanos = new LongAdder();
     private final LongAdder writeFailures = new LongAdder();
     private final LongAdder failovers = new LongAdder();
+    private final LongAdder lockWaits = new LongAdder();
+    private final LongAdder lockWaitNanos = new LongAdder();
+    private final LongAdder lockTimeouts = new LongAdder();
+    private final LongAdder locksLost = new LongAdder();
 
     void written(long attributeBytes, long nanos) {
         writes.increment();
@@ -26,8 +30,26 @@ final class StatisticsCounters {
         failovers.increment();
     }
 
+    /** A request waited for another node's lock and got it. */
+    void lockWaited(long nanos) {
+        lockWaits.increment();
+        lockWaitNanos.add(nanos);
+    }
+
+    /** A request waited {@code lockWaitMillis} for another node's lock in vain (answered 503). */
+    void lockTimedOut(long nanos) {
+        lockTimeouts.increment();
+        lockWaitNanos.add(nanos);
+    }
+
+    /** A lock of this node was taken by another after its lease ran out (found on renewal or on a fenced write). */
+    void lockLost() {
+        locksLost.increment();
+    }
+
     ManagerStatistics snapshot(long activeSessions) {
         return new ManagerStatistics(activeSessions, writes.sum(), bytes.sum(), writeNanos.sum(),
-                writeFailures.sum(), failovers.sum());
+                writeFailures.sum(), failovers.sum(), lockWaits.sum(), lockWaitNanos.sum(), lockTimeouts.sum(),
+                locksLost.sum());
     }
 }

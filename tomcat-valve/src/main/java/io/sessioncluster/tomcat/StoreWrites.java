@@ -1,6 +1,7 @@
 package io.sessioncluster.tomcat;
 
 import io.sessioncluster.core.ChangeSet;
+import io.sessioncluster.core.Fence;
 import io.sessioncluster.core.SessionIds;
 import io.sessioncluster.core.WriteResult;
 import io.sessioncluster.core.store.SessionStore;
@@ -32,12 +33,12 @@ final class StoreWrites {
 
     /** Writes; throws {@link io.sessioncluster.core.store.StoreException} if the store fails. */
     void write(PendingWrite write) {
-        WriteResult result = timedWrite(write.changes());
+        WriteResult result = timedWrite(write.changes(), write.fence());
         if (result.status() == WriteResult.Status.ALREADY_EXISTS) {
             // A first write that reached the store although its answer did not (a timeout), retried: with
             // 128-bit random ids this, not a collision, is why the id exists.
             log.info(sm.getString("manager.alreadyExists", SessionIds.redact(write.id())));
-            result = timedWrite(write.asUpdate().changes());
+            result = timedWrite(write.asUpdate().changes(), write.fence());
         }
         switch (result.status()) {
             case WRITTEN -> {
@@ -48,15 +49,21 @@ final class StoreWrites {
                 log.info(sm.getString("manager.sessionMissing", SessionIds.redact(write.id())));
                 copies.drop(write.session());
             }
+            case FENCED -> {
+                // Another node holds the lock now, and perhaps a newer state: this copy and its changes are out of date.
+                counters.lockLost();
+                copies.drop(write.session());
+                throw new FencedWriteException(sm.getString("manager.fenced", SessionIds.redact(write.id())));
+            }
             case ALREADY_EXISTS -> throw new IllegalStateException("an update cannot find the session existing");
         }
     }
 
-    private WriteResult timedWrite(ChangeSet changes) {
+    private WriteResult timedWrite(ChangeSet changes, Fence fence) {
         long start = System.nanoTime();
         WriteResult result;
         try {
-            result = store.write(changes);
+            result = store.write(changes, fence);
         } catch (RuntimeException e) {
             counters.writeFailed(System.nanoTime() - start);
             throw e;
@@ -70,6 +77,10 @@ final class StoreWrites {
      * again, and logs. The stack trace only for what is not a store failure (a bug, a value's own code).
      */
     static void failed(PendingWrite write, RuntimeException e) {
+        if (e instanceof FencedWriteException) {
+            log.warn(e.getMessage()); // the changes are not given back: the copy was dropped, the client gets a 503
+            return;
+        }
         write.giveBack();
         if (e instanceof StoreException) {
             log.warn(sm.getString("manager.storeFailed", SessionIds.redact(write.id()), e.getMessage()));

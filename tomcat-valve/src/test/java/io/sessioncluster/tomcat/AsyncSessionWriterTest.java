@@ -128,13 +128,13 @@ class AsyncSessionWriterTest {
         }
 
         @Override
-        public WriteResult write(ChangeSet changes) {
+        public WriteResult write(ChangeSet changes, io.sessioncluster.core.Fence fence) {
             try {
                 gate.await(20, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-            return super.write(changes);
+            return super.write(changes, fence);
         }
     }
 

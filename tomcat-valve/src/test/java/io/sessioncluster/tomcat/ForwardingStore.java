@@ -1,6 +1,8 @@
 package io.sessioncluster.tomcat;
 
 import io.sessioncluster.core.ChangeSet;
+import io.sessioncluster.core.Fence;
+import io.sessioncluster.core.LockAttempt;
 import io.sessioncluster.core.ExpiryClaim;
 import io.sessioncluster.core.SessionRecord;
 import io.sessioncluster.core.Touch;
@@ -32,8 +34,23 @@ class ForwardingStore implements SessionStore {
     }
 
     @Override
-    public WriteResult write(ChangeSet changes) {
-        return delegate.write(changes);
+    public WriteResult write(ChangeSet changes, Fence fence) {
+        return delegate.write(changes, fence);
+    }
+
+    @Override
+    public LockAttempt lock(String id, long leaseMillis) {
+        return delegate.lock(id, leaseMillis);
+    }
+
+    @Override
+    public boolean renewLock(String id, long token, long leaseMillis) {
+        return delegate.renewLock(id, token, leaseMillis);
+    }
+
+    @Override
+    public void unlock(String id, long token, Touch touch) {
+        delegate.unlock(id, token, touch);
     }
 
     @Override

@@ -38,7 +38,7 @@ class ManagerStatisticsTest {
 
         StoreWrites failing = new StoreWrites(new ForwardingStore(store) {
             @Override
-            public WriteResult write(ChangeSet changes) {
+            public WriteResult write(ChangeSet changes, io.sessioncluster.core.Fence fence) {
                 throw new StoreUnavailableException("down", null);
             }
         }, manager.copies(), manager.counters());

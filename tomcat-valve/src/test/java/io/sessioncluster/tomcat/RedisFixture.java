@@ -64,6 +64,17 @@ final class RedisFixture implements AutoCloseable {
         return (byte[]) command(bytes("HGET"), bytes(key), bytes(field));
     }
 
+    void hdel(String key, String field) {
+        command(bytes("HDEL"), bytes(key), bytes(field));
+    }
+
+    /** A store over this test's keys, as another node would open it: for a node that dies holding a lock. */
+    io.sessioncluster.core.store.SessionStore openStore() {
+        var providers = io.sessioncluster.core.store.SessionStores.discover(getClass().getClassLoader());
+        var config = io.sessioncluster.core.config.ClusterConfig.parse(settings(), providers);
+        return providers.get("redis").open(config.storeSettings(), "/another-node");
+    }
+
     boolean exists(String key) {
         return ((Long) command(bytes("EXISTS"), bytes(key))) == 1L;
     }

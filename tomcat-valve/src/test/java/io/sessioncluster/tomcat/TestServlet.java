@@ -102,6 +102,28 @@ final class TestServlet extends HttpServlet {
                 list.add(value);
                 body = list.toString();
             }
+            case "appendShared" -> {
+                // In place, on a list the application made safe for its own threads (requests of one session on
+                // one node run side by side, as in Tomcat); a pause widens the read-change-write window.
+                session = req.getSession(true);
+                @SuppressWarnings("unchecked")
+                List<String> list = (List<String>) session.getAttribute(name);
+                if (list == null) {
+                    list = new java.util.concurrent.CopyOnWriteArrayList<>();
+                    session.setAttribute(name, list);
+                }
+                pause(req);
+                list.add(value);
+                body = "ok";
+            }
+            case "hold" -> {
+                // Keeps the session busy for pauseMillis, then sets an attribute if one is named.
+                pause(req);
+                if (name != null && session != null) {
+                    session.setAttribute(name, value);
+                }
+                body = "held";
+            }
             case "remove" -> {
                 session.removeAttribute(name);
                 body = "ok";
@@ -168,6 +190,17 @@ final class TestServlet extends HttpServlet {
             return;
         }
         resp.getWriter().write(body);
+    }
+
+    private static void pause(HttpServletRequest req) {
+        String millis = req.getParameter("pauseMillis");
+        if (millis != null) {
+            try {
+                Thread.sleep(Long.parseLong(millis));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     /** Serializable, but not in any test's allowedClasses. */

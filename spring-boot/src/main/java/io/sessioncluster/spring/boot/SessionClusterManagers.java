@@ -26,6 +26,7 @@ public final class SessionClusterManagers {
     /** The statistics of every installed manager added up. */
     public ManagerStatistics total() {
         long active = 0, writes = 0, bytes = 0, nanos = 0, failures = 0, failovers = 0;
+        long lockWaits = 0, lockWaitNanos = 0, lockTimeouts = 0, locksLost = 0;
         for (ClusteredSessionManager manager : managers) {
             ManagerStatistics s = manager.getStatistics();
             active += s.activeSessions();
@@ -34,7 +35,12 @@ public final class SessionClusterManagers {
             nanos += s.writeNanos();
             failures += s.writeFailures();
             failovers += s.failovers();
+            lockWaits += s.lockWaits();
+            lockWaitNanos += s.lockWaitNanos();
+            lockTimeouts += s.lockTimeouts();
+            locksLost += s.locksLost();
         }
-        return new ManagerStatistics(active, writes, bytes, nanos, failures, failovers);
+        return new ManagerStatistics(active, writes, bytes, nanos, failures, failovers, lockWaits, lockWaitNanos,
+                lockTimeouts, locksLost);
     }
 }

@@ -45,5 +45,19 @@ final class SessionClusterMetrics implements MeterBinder {
                 .description("Store writes that failed").tag("store", store).register(registry);
         FunctionCounter.builder("session.cluster.failovers", m, x -> x.total().failovers())
                 .description("Sessions this node took over from another node").tag("store", store).register(registry);
+        FunctionTimer.builder("session.cluster.lock.waits", m,
+                        x -> {
+                            var t = x.total();
+                            return t.lockWaits() + t.lockTimeouts();
+                        },
+                        x -> x.total().lockWaitNanos(), TimeUnit.NANOSECONDS)
+                .description("Requests that waited for another node to release their session's lock")
+                .tag("store", store).register(registry);
+        FunctionCounter.builder("session.cluster.lock.timeouts", m, x -> x.total().lockTimeouts())
+                .description("Requests answered 503 because their session's lock was not released within lockWaitMillis")
+                .tag("store", store).register(registry);
+        FunctionCounter.builder("session.cluster.lock.lost", m, x -> x.total().locksLost())
+                .description("Locks another node took after this node's lease ran out").tag("store", store)
+                .register(registry);
     }
 }

@@ -34,6 +34,35 @@ abstract class Dialect {
         return false;
     }
 
+    /**
+     * The database's clock as epoch milliseconds, a BIGINT expression. Lock leases are decided by it alone, so that
+     * nodes whose clocks disagree still agree on when a lease ends.
+     */
+    abstract String nowMillis();
+
+    /**
+     * The lock grant {@code update} (an UPDATE of one session row that sets {@code lock_token = }{@link #nextToken()})
+     * as a query returning the granted row's {@code (lock_token, version)} in the same statement; null if this
+     * database cannot, and then {@link #readGrant()} follows the update on the same connection.
+     */
+    String grantReturning(String update) {
+        return null;
+    }
+
+    /** The new token in a lock grant's {@code SET}. */
+    String nextToken() {
+        return "lock_token + 1";
+    }
+
+    /**
+     * For a dialect without {@link #grantReturning}: a query (id as parameter) run right after the grant on the same
+     * connection that returns the token this connection granted and the version, without a transaction: a later
+     * grant by another node cannot be mistaken for this one.
+     */
+    String readGrant() {
+        return null;
+    }
+
     /** The end of a locking select that skips rows other transactions hold, or waits if the database cannot. */
     String lockSkippingLocked() {
         return " FOR UPDATE SKIP LOCKED";

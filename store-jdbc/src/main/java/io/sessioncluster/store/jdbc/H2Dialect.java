@@ -19,6 +19,17 @@ final class H2Dialect extends Dialect {
     }
 
     @Override
+    String nowMillis() {
+        return "CAST(EXTRACT(EPOCH FROM CURRENT_TIMESTAMP) * 1000 AS BIGINT)";
+    }
+
+    @Override
+    String grantReturning(String update) {
+        // a data change delta table: the rows as the update left them, in the same statement
+        return "SELECT lock_token, version FROM FINAL TABLE (" + update + ")";
+    }
+
+    @Override
     boolean isRetryable(SQLException e) {
         return super.isRetryable(e) || e.getErrorCode() == LOCK_TIMEOUT;
     }

@@ -2,6 +2,8 @@ package io.sessioncluster.store.jdbc;
 
 import io.sessioncluster.core.ChangeSet;
 import io.sessioncluster.core.ExpiryClaim;
+import io.sessioncluster.core.Fence;
+import io.sessioncluster.core.LockAttempt;
 import io.sessioncluster.core.Loggers;
 import io.sessioncluster.core.SessionRecord;
 import io.sessioncluster.core.Touch;
@@ -31,7 +33,8 @@ import java.util.TreeSet;
  * <ul>
  *   <li>{@code t_sessions}: one row per session: {@code id} (primary key), {@code version}, {@code creation_time},
  *       {@code last_access} (epoch ms), {@code max_inactive} (s) and {@code expires_at} (epoch ms,
- *       {@link Long#MAX_VALUE} for a session that never expires; indexed for the sweep).</li>
+ *       {@link Long#MAX_VALUE} for a session that never expires; indexed for the sweep), {@code lock_token} and
+ *       {@code lease_end} (the session's lock, see {@link LeaseLocks}).</li>
  *   <li>{@code t_attributes}: one row per attribute: {@code session_id}, {@code name} (UTF-8 bytes, so any name
  *       round-trips exactly), {@code content} (the encoded bytes); primary key {@code (session_id, name)}; a foreign key
  *       to {@code t_sessions} with {@code ON DELETE CASCADE ON UPDATE CASCADE}, so a delete or an id change moves
@@ -48,6 +51,13 @@ import java.util.TreeSet;
  * {@code MISSING} and writes nothing. {@code last_access} never moves backwards. Touch batches update rows in id
  * order, so two batches cannot deadlock on each other. See {@link Jdbc} for the retry safety net.
  *
+ * <h2>Locks</h2>
+ * See {@link LeaseLocks}: one autocommitted statement per lock operation, leases by the database's clock. A write
+ * with a {@link Fence} adds {@code AND lock_token = ?} to its update of the session row (and, to release,
+ * {@code lease_end = NULL}), so a fenced write changes nothing; a second read tells {@code FENCED} from
+ * {@code MISSING} only then. The lock columns live in the row, so an id change moves them and a delete or an expiry
+ * claim ends them.
+ *
  * <h2>Expiry</h2>
  * See {@link ExpiryClaims}: a claim locks, decides and deletes in one transaction; sweeps skip locked rows.
  */
@@ -59,16 +69,17 @@ final class JdbcSessionStore implements SessionStore {
     private static final String UPDATE_SESSION = "UPDATE {sessions} SET"
             // expires_at first: MySQL evaluates SET left to right, so last_access is still the stored one here
             + " expires_at = CASE WHEN ? <= 0 THEN " + NEVER + " ELSE GREATEST(last_access, ?) + ? END,"
-            + " last_access = GREATEST(last_access, ?), max_inactive = ?, version = version + 1 WHERE id = ?";
+            + " last_access = GREATEST(last_access, ?), max_inactive = ?, version = version + 1";
     private static final String SELECT_VERSION = "SELECT version FROM {sessions} WHERE id = ?";
     private static final String LOAD = "SELECT s.version, s.creation_time, s.last_access, s.max_inactive, a.name, a.content"
             + " FROM {sessions} s LEFT JOIN {attributes} a ON a.session_id = s.id WHERE s.id = ?";
     private static final String DELETE_ATTRIBUTE = "DELETE FROM {attributes} WHERE session_id = ? AND name = ?";
-    private static final String TOUCH = "UPDATE {sessions} SET"
-            + " expires_at = CASE WHEN max_inactive <= 0 THEN " + NEVER
+    /** The SET list of a touch; parameters: access time, 1000, access time. Also used by {@link LeaseLocks#unlock}. */
+    static final String TOUCH_COLUMNS = "expires_at = CASE WHEN max_inactive <= 0 THEN " + NEVER
             + " ELSE GREATEST(last_access, ?) + max_inactive * ? END,"
             // "* ?" with a BIGINT 1000: a portable way to multiply in 64 bits (INTEGER * 1000 overflows past 24 days)
-            + " last_access = GREATEST(last_access, ?) WHERE id = ?";
+            + " last_access = GREATEST(last_access, ?)";
+    private static final String TOUCH = "UPDATE {sessions} SET " + TOUCH_COLUMNS + " WHERE id = ?";
     private static final String CHANGE_ID = "UPDATE {sessions} SET id = ? WHERE id = ?";
     private static final String DELETE_SESSION = "DELETE FROM {sessions} WHERE id = ?";
 
@@ -76,8 +87,11 @@ final class JdbcSessionStore implements SessionStore {
     private final Tables tables;
     private final EvictionLog evictions;
     private final ExpiryClaims claims;
+    private final LeaseLocks locks;
     private final AutoCloseable onClose;
     private final String updateSession;
+    private final String updateFenced;
+    private final String updateReleasing;
     private volatile boolean closed;
 
     /**
@@ -89,8 +103,12 @@ final class JdbcSessionStore implements SessionStore {
         this.tables = tables;
         this.evictions = evictions;
         this.claims = new ExpiryClaims(jdbc, tables, evictions);
+        this.locks = new LeaseLocks(jdbc, tables);
         this.onClose = onClose;
-        this.updateSession = tables.sql(UPDATE_SESSION) + (jdbc.dialect().updateReturnsVersion() ? " RETURNING version" : "");
+        String returning = jdbc.dialect().updateReturnsVersion() ? " RETURNING version" : "";
+        this.updateSession = tables.sql(UPDATE_SESSION + " WHERE id = ?") + returning;
+        this.updateFenced = tables.sql(UPDATE_SESSION + " WHERE id = ? AND lock_token = ?") + returning;
+        this.updateReleasing = tables.sql(UPDATE_SESSION + ", lease_end = NULL WHERE id = ? AND lock_token = ?") + returning;
     }
 
     @Override
@@ -132,7 +150,7 @@ final class JdbcSessionStore implements SessionStore {
     }
 
     @Override
-    public WriteResult write(ChangeSet changes) {
+    public WriteResult write(ChangeSet changes, Fence fence) {
         String id = changes.id();
         return jdbc.transaction("write", id, c -> {
             long version;
@@ -142,9 +160,9 @@ final class JdbcSessionStore implements SessionStore {
                 }
                 version = 1;
             } else {
-                OptionalLong updated = updateSession(c, changes);
+                OptionalLong updated = updateSession(c, changes, fence);
                 if (updated.isEmpty()) {
-                    return WriteResult.missing();
+                    return fence.isFenced() ? locks.refusedWrite(c, id) : WriteResult.missing();
                 }
                 version = updated.getAsLong();
             }
@@ -170,16 +188,23 @@ final class JdbcSessionStore implements SessionStore {
         }
     }
 
-    /** Bumps the version and sets the metadata, locking the row; empty if the session is not there. */
-    private OptionalLong updateSession(Connection c, ChangeSet changes) throws SQLException {
+    /**
+     * Bumps the version and sets the metadata, locking the row, and releases the lock if the fence says so; empty if
+     * the session is not there or the fence's token is not the latest grant.
+     */
+    private OptionalLong updateSession(Connection c, ChangeSet changes, Fence fence) throws SQLException {
         int maxInactive = changes.maxInactiveSeconds();
-        try (PreparedStatement s = jdbc.prepare(c, updateSession)) {
+        String sql = !fence.isFenced() ? updateSession : fence.release() ? updateReleasing : updateFenced;
+        try (PreparedStatement s = jdbc.prepare(c, sql)) {
             s.setInt(1, maxInactive);
             s.setLong(2, changes.lastAccessedTime());
             s.setLong(3, maxInactive * 1000L);
             s.setLong(4, changes.lastAccessedTime());
             s.setInt(5, maxInactive);
             s.setString(6, changes.id());
+            if (fence.isFenced()) {
+                s.setLong(7, fence.token());
+            }
             if (jdbc.dialect().updateReturnsVersion()) {
                 try (ResultSet rows = s.executeQuery()) {
                     return rows.next() ? OptionalLong.of(rows.getLong(1)) : OptionalLong.empty();
@@ -221,6 +246,26 @@ final class JdbcSessionStore implements SessionStore {
                 s.executeBatch();
             }
         }
+    }
+
+    @Override
+    public LockAttempt lock(String id, long leaseMillis) {
+        return locks.lock(id, leaseMillis);
+    }
+
+    @Override
+    public boolean renewLock(String id, long token, long leaseMillis) {
+        return locks.renew(id, token, leaseMillis);
+    }
+
+    @Override
+    public void unlock(String id, long token, Touch touch) {
+        if (touch != null && !touch.id().equals(id)) {
+            locks.unlock(id, token, null); // a touch of another session cannot share the statement
+            touch(List.of(touch));
+            return;
+        }
+        locks.unlock(id, token, touch);
     }
 
     @Override

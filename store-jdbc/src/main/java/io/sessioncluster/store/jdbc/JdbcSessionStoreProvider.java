@@ -90,6 +90,7 @@ public final class JdbcSessionStoreProvider implements SessionStoreProvider {
                 createSchema(c, tables, chosen);
             }
             checkTables(c, tables);
+            SchemaUpgrade.addMissingColumns(c, connecting, tables, createSchema);
             return chosen;
         });
         Jdbc jdbc = new Jdbc(dataSource, dialect, timeoutMillis);

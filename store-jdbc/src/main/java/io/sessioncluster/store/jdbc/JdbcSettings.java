@@ -50,7 +50,8 @@ final class JdbcSettings {
             });
 
     static final Setting<Boolean> CREATE_SCHEMA = Setting.bool("createSchema", false,
-            "Create the tables (CREATE TABLE IF NOT EXISTS, from schema-<dialect>.sql) when the store opens."
+            "Create the tables (CREATE TABLE IF NOT EXISTS, from schema-<dialect>.sql) when the store opens, and add"
+                    + " the columns that tables created by an earlier version lack (ALTER TABLE ... ADD COLUMN)."
                     + " Off by default: production schemas are usually created by a DBA or a migration tool.");
 
     static final Setting<Integer> TIMEOUT_MILLIS = Setting.integer("jdbcTimeoutMillis", 5000, 250, 600_000,

@@ -28,6 +28,24 @@ final class MariaDbDialect extends Dialect {
     }
 
     @Override
+    String nowMillis() {
+        // UTC arithmetic on DATETIMEs: UNIX_TIMESTAMP(NOW(3)) goes through the session's time zone and is off by an
+        // hour in the repeated hour of a daylight-saving change, which would end or stretch every running lease.
+        return "(TIMESTAMPDIFF(MICROSECOND, TIMESTAMP '1970-01-01 00:00:00', UTC_TIMESTAMP(6)) DIV 1000)";
+    }
+
+    @Override
+    String nextToken() {
+        // No UPDATE ... RETURNING: LAST_INSERT_ID(expr) keeps the granted token for this connection, to read next.
+        return "LAST_INSERT_ID(lock_token + 1)";
+    }
+
+    @Override
+    String readGrant() {
+        return "SELECT LAST_INSERT_ID(), version FROM {sessions} WHERE id = ?";
+    }
+
+    @Override
     boolean isRetryable(SQLException e) {
         return super.isRetryable(e) || e.getErrorCode() == DEADLOCK || e.getErrorCode() == LOCK_WAIT_TIMEOUT;
     }

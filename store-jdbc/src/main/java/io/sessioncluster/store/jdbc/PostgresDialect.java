@@ -3,7 +3,7 @@ package io.sessioncluster.store.jdbc;
 import java.sql.SQLException;
 import java.util.Set;
 
-/** PostgreSQL 9.5+: {@code ON CONFLICT} upserts, {@code UPDATE ... RETURNING}, {@code SKIP LOCKED}. */
+/** PostgreSQL 9.5+: {@code ON CONFLICT} upserts, {@code UPDATE ... RETURNING}, {@code SKIP LOCKED}, {@code clock_timestamp()}. */
 final class PostgresDialect extends Dialect {
 
     /** Server shutting down or restarting, or a statement cancelled by our query timeout. */
@@ -29,6 +29,17 @@ final class PostgresDialect extends Dialect {
     @Override
     boolean updateReturnsVersion() {
         return true;
+    }
+
+    @Override
+    String nowMillis() {
+        // clock_timestamp(), not now(): now() is the start of the transaction
+        return "CAST(EXTRACT(EPOCH FROM clock_timestamp()) * 1000 AS BIGINT)";
+    }
+
+    @Override
+    String grantReturning(String update) {
+        return update + " RETURNING lock_token, version";
     }
 
     @Override

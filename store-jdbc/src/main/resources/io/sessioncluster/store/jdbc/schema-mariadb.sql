@@ -1,5 +1,10 @@
 -- session-cluster JDBC store, MariaDB 10.6+ / MySQL 8+ (InnoDB). ${table} is the tableName setting.
 -- Ids and attribute names are binary: compared byte for byte, case-sensitive, no trailing-space padding.
+-- lock_token: the latest grant of the session's lock; lease_end: when its lease ends, epoch ms by the database's
+-- clock, NULL once released. Tables created before these columns: the store adds them when it opens with
+-- createSchema="true"; otherwise run
+--   ALTER TABLE ${table}_sessions ADD COLUMN lock_token BIGINT NOT NULL DEFAULT 0;
+--   ALTER TABLE ${table}_sessions ADD COLUMN lease_end BIGINT;
 CREATE TABLE IF NOT EXISTS ${table}_sessions (
     id            VARBINARY(255) NOT NULL PRIMARY KEY,
     version       BIGINT         NOT NULL,
@@ -7,6 +12,8 @@ CREATE TABLE IF NOT EXISTS ${table}_sessions (
     last_access   BIGINT         NOT NULL,
     max_inactive  INT            NOT NULL,
     expires_at    BIGINT         NOT NULL,
+    lock_token    BIGINT         NOT NULL DEFAULT 0,
+    lease_end     BIGINT,
     INDEX ${table}_sessions_expiry (expires_at)
 ) ENGINE = InnoDB;
 CREATE TABLE IF NOT EXISTS ${table}_attributes (

@@ -1,11 +1,18 @@
 -- session-cluster JDBC store, PostgreSQL. ${table} is the tableName setting (default session_cluster).
+-- lock_token: the latest grant of the session's lock; lease_end: when its lease ends, epoch ms by the database's
+-- clock, NULL once released. Tables created before these columns: the store adds them when it opens with
+-- createSchema="true"; otherwise run
+--   ALTER TABLE ${table}_sessions ADD COLUMN lock_token BIGINT NOT NULL DEFAULT 0;
+--   ALTER TABLE ${table}_sessions ADD COLUMN lease_end BIGINT;
 CREATE TABLE IF NOT EXISTS ${table}_sessions (
     id            VARCHAR(255) NOT NULL PRIMARY KEY,
     version       BIGINT       NOT NULL,
     creation_time BIGINT       NOT NULL,
     last_access   BIGINT       NOT NULL,
     max_inactive  INTEGER      NOT NULL,
-    expires_at    BIGINT       NOT NULL
+    expires_at    BIGINT       NOT NULL,
+    lock_token    BIGINT       NOT NULL DEFAULT 0,
+    lease_end     BIGINT
 );
 CREATE INDEX IF NOT EXISTS ${table}_sessions_expiry ON ${table}_sessions (expires_at);
 CREATE TABLE IF NOT EXISTS ${table}_attributes (

@@ -1,6 +1,7 @@
 package io.sessioncluster.store.jdbc;
 
 import io.sessioncluster.core.ChangeSet;
+import io.sessioncluster.core.Fence;
 import io.sessioncluster.core.SessionRecord;
 import io.sessioncluster.core.Touch;
 import io.sessioncluster.core.WriteResult;
@@ -126,6 +127,10 @@ class JdbcOutageIT {
             assertUnavailable(() -> store.load(id), id);
             assertUnavailable(() -> store.version(id), id);
             assertUnavailable(() -> store.write(change(id, false, 1)), id);
+            assertUnavailable(() -> store.write(change(id, false, 1), new Fence(1, true)), id);
+            assertUnavailable(() -> store.lock(id, 10_000), id);
+            assertUnavailable(() -> store.renewLock(id, 1, 10_000), id);
+            assertUnavailable(() -> store.unlock(id, 1, new Touch(id, System.currentTimeMillis())), id);
             assertUnavailable(() -> store.touch(List.of(new Touch(id, System.currentTimeMillis()))), id);
             assertUnavailable(() -> store.delete(id), id);
             assertUnavailable(() -> store.changeId(id, newId()), id);

@@ -2,6 +2,8 @@ package io.sessioncluster.store.jgroups;
 
 import io.sessioncluster.core.ChangeSet;
 import io.sessioncluster.core.ExpiryClaim;
+import io.sessioncluster.core.Fence;
+import io.sessioncluster.core.LockAttempt;
 import io.sessioncluster.core.Loggers;
 import io.sessioncluster.core.RateLimitedLog;
 import io.sessioncluster.core.SessionIds;
@@ -106,6 +108,8 @@ final class JGroupsSessionStore implements SessionStore, RequestHandler, Receive
     private final OwnerRouter router;
     private final ExpiryCandidates expiry;
     private final ReplicaSide replica;
+    private final OwnerLocks ownerLocks;
+    private final LockRequests lockRequests;
     private volatile EvictionListener listener = NO_LISTENER;
 
     JGroupsSessionStore(Function<String, JChannel> channels, String clusterName, Replication replication, int backups,
@@ -115,7 +119,7 @@ final class JGroupsSessionStore implements SessionStore, RequestHandler, Receive
         this.replication = replication;
         this.timeoutMillis = timeoutMillis;
         this.maxMessageBytes = maxMessageBytes;
-        this.local = new LocalSessions(tombstoneMillis, System::currentTimeMillis);
+        this.local = new LocalSessions(tombstoneMillis, System::currentTimeMillis, new LockTable(LockTable.MONOTONIC_MILLIS));
         this.channel = channels.apply(clusterName);
         this.dispatcher = new MessageDispatcher(channel, this);
         dispatcher.setReceiver(this);
@@ -128,6 +132,8 @@ final class JGroupsSessionStore implements SessionStore, RequestHandler, Receive
         this.expiry = new ExpiryCandidates(local, messaging, replication, membership::topology, timeoutMillis,
                 maxMessageBytes);
         this.owner = new OwnerSide(local, membership::topology, replicas, router::route, this::evict, timeoutMillis);
+        this.ownerLocks = new OwnerLocks(owner, local, replicas, membership::topology);
+        this.lockRequests = new LockRequests(router, this::touch);
         this.state = new StateTransfer(local, messaging, replication, timeoutMillis, maxMessageBytes,
                 membership::memberReady);
         this.rebalancer = new Rebalancer(local, replicas, replication, membership::topology, closed::get,
@@ -178,6 +184,11 @@ final class JGroupsSessionStore implements SessionStore, RequestHandler, Receive
         return local;
     }
 
+    /** This node's picture of the cluster: for tests. */
+    Topology topology() {
+        return membership.topology();
+    }
+
     // ---- SessionStore ----
 
     @Override
@@ -219,8 +230,8 @@ final class JGroupsSessionStore implements SessionStore, RequestHandler, Receive
     }
 
     @Override
-    public WriteResult write(ChangeSet changes) {
-        byte[] body = new Wire.Out(Kind.WRITE).change(changes).bytes();
+    public WriteResult write(ChangeSet changes, Fence fence) {
+        byte[] body = new Wire.Out(Kind.WRITE).change(changes).fence(fence).bytes();
         if (body.length > maxMessageBytes) {
             throw new StoreException("change set of session " + SessionIds.redact(changes.id()) + " is " + body.length
                     + " bytes, more than jgroupsMaxMessageBytes (" + maxMessageBytes + ")");
@@ -232,6 +243,21 @@ final class JGroupsSessionStore implements SessionStore, RequestHandler, Receive
             throw new StoreException("malformed answer to a write of session " + SessionIds.redact(changes.id()));
         }
         return new WriteResult(WriteResult.Status.values()[status], version);
+    }
+
+    @Override
+    public LockAttempt lock(String id, long leaseMillis) {
+        return lockRequests.lock(id, leaseMillis);
+    }
+
+    @Override
+    public boolean renewLock(String id, long token, long leaseMillis) {
+        return lockRequests.renew(id, token, leaseMillis);
+    }
+
+    @Override
+    public void unlock(String id, long token, Touch touch) {
+        lockRequests.unlock(id, token, touch);
     }
 
     @Override
@@ -376,7 +402,7 @@ final class JGroupsSessionStore implements SessionStore, RequestHandler, Receive
                     return new Wire.Out(Kind.R_IDS).i32(0).bytes();
                 }
                 case Kind.WRITE, Kind.TOUCH, Kind.CHANGE_ID, Kind.INSTALL, Kind.DELETE, Kind.CLAIM, Kind.GET,
-                     Kind.VERSION -> {
+                     Kind.VERSION, Kind.LOCK, Kind.RENEW, Kind.UNLOCK -> {
                     return OwnerSide.retry();
                 }
                 default -> {
@@ -388,7 +414,10 @@ final class JGroupsSessionStore implements SessionStore, RequestHandler, Receive
             case Kind.WRITE, Kind.TOUCH, Kind.CHANGE_ID, Kind.INSTALL, Kind.DELETE, Kind.CLAIM, Kind.GET, Kind.VERSION -> {
                 return owner.handle(src, in);
             }
-            case Kind.REPL_DELTA, Kind.REPL_FULL, Kind.REPL_REMOVE, Kind.REPL_TOUCH -> {
+            case Kind.LOCK, Kind.RENEW, Kind.UNLOCK -> {
+                return ownerLocks.handle(src, in);
+            }
+            case Kind.REPL_DELTA, Kind.REPL_FULL, Kind.REPL_REMOVE, Kind.REPL_TOUCH, Kind.REPL_LOCK -> {
                 return replica.answer(in);
             }
             case Kind.EVICT -> {
@@ -424,6 +453,7 @@ final class JGroupsSessionStore implements SessionStore, RequestHandler, Receive
     @Override
     public void viewAccepted(View view) {
         boolean merged = membership.viewAccepted(view);
+        local.locks().releaseDeparted(view.getMembers()); // after the new topology: see OwnerLocks' grant
         if (closed.get() || channel.address() == null) {
             return;
         }

@@ -3,6 +3,7 @@ package io.sessioncluster.store.jgroups;
 /**
  * The kinds of message (second byte of every message, see {@link Wire}). Requests a node sends to the owner of
  * a session, replication the owner sends to the holders of copies, membership and eviction traffic, and answers.
+ * Append only within one {@link Wire#FORMAT}.
  */
 final class Kind {
 
@@ -15,11 +16,15 @@ final class Kind {
     static final byte CLAIM = 6;
     static final byte GET = 7;
     static final byte VERSION = 8;
+    static final byte LOCK = 9;
+    static final byte RENEW = 10;
+    static final byte UNLOCK = 11;
     // From the owner to the holders of copies.
     static final byte REPL_DELTA = 20;
     static final byte REPL_FULL = 21;
     static final byte REPL_REMOVE = 22;
     static final byte REPL_TOUCH = 23;
+    static final byte REPL_LOCK = 24;
     // Cluster-wide.
     static final byte EVICT = 30;
     static final byte STATE = 31;
@@ -36,6 +41,7 @@ final class Kind {
     static final byte R_NEED_FULL = 57;
     static final byte R_STATE = 58;
     static final byte R_IDS = 59;
+    static final byte R_LOCK = 60;
 
     private Kind() {
     }

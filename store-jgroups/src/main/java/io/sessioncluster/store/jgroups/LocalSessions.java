@@ -13,9 +13,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 
 /**
- * The sessions this node holds (as owner or copy) and the tombstones of deleted ones. Every change of one
- * session is one atomic {@code compute}; the owner additionally serializes its writes per session with a lock
- * (see {@link OwnerSide}), so copies receive changes in version order.
+ * The sessions this node holds (as owner or copy), their cluster-wide locks ({@link LockTable}) and the tombstones
+ * of deleted ones. Every change of one session is one atomic {@code compute}; the owner additionally serializes its
+ * writes per session with a lock (see {@link OwnerSide}), so copies receive changes in version order. A session's
+ * lock state arrives with it (replication, state transfer) and is forgotten with it, in the same atomic step.
  *
  * <p>Tombstones: a deleted id is remembered for {@code tombstoneMillis}. A record that arrives by state transfer,
  * rebalancing or merge (not by the owner's own create) is ignored while its id has a tombstone, so a merge never
@@ -27,10 +28,16 @@ final class LocalSessions {
     private final Map<String, Long> tombstones = new ConcurrentHashMap<>(); // id -> expires at (epoch ms)
     private final long tombstoneMillis;
     private final LongSupplier clock;
+    private final LockTable locks;
 
-    LocalSessions(long tombstoneMillis, LongSupplier clock) {
+    LocalSessions(long tombstoneMillis, LongSupplier clock, LockTable locks) {
         this.tombstoneMillis = tombstoneMillis;
         this.clock = clock;
+        this.locks = locks;
+    }
+
+    LockTable locks() {
+        return locks;
     }
 
     Optional<SessionRecord> get(String id) {
@@ -68,7 +75,7 @@ final class LocalSessions {
      * applied if at {@code version} or later; otherwise this copy is missing or behind, and the owner must send the
      * whole record: returns false.
      */
-    boolean applyDelta(ChangeSet c, long version) {
+    boolean applyDelta(ChangeSet c, long version, LockState lock) {
         if (c.created()) {
             // A late or repeated create must not roll back a copy that already moved on.
             tombstones.remove(c.id());
@@ -79,10 +86,12 @@ final class LocalSessions {
         records.computeIfPresent(c.id(), (id, current) -> {
             if (current.version() >= version) {
                 ok[0] = true;
+                locks.fromOwner(id, lock);
                 return current;
             }
             if (current.version() == version - 1) {
                 ok[0] = true;
+                locks.fromOwner(id, lock);
                 return merged(current, c, version);
             }
             return current;
@@ -91,40 +100,74 @@ final class LocalSessions {
     }
 
     /**
-     * A whole record. From the owner ({@code authoritative}) it replaces what is here unless this copy is newer (a
-     * late or repeated message), and clears a tombstone; from a state transfer or merge the newer version wins (on
-     * a tie the later access), and a tombstone wins over it.
+     * A whole record and its lock. From the owner ({@code authoritative}) it replaces what is here unless this copy
+     * is newer (a late or repeated message), and clears a tombstone; from a state transfer or merge the newer version
+     * wins (on a tie the later access), a tombstone wins over it, and the locks merge ({@link LockTable#merge}).
      */
-    void applyFull(SessionRecord r, boolean authoritative) {
+    void applyFull(SessionRecord r, boolean authoritative, LockState lock) {
         if (authoritative) {
             tombstones.remove(r.id());
-            records.merge(r.id(), r, (current, incoming) -> current.version() > incoming.version() ? current : incoming);
+            records.compute(r.id(), (id, current) -> {
+                locks.fromOwner(id, lock);
+                return current != null && current.version() > r.version() ? current : r;
+            });
             return;
         }
         if (hasTombstone(r.id())) {
             return;
         }
-        records.merge(r.id(), r, (current, incoming) -> newer(incoming, current) ? incoming : current);
+        records.compute(r.id(), (id, current) -> {
+            locks.merge(id, lock);
+            return current == null || newer(r, current) ? r : current;
+        });
+    }
+
+    /**
+     * The owner's lock state of a session held here, and the access time of an unlock (0: none). False if this
+     * node does not hold the session: the owner sends the whole record.
+     */
+    boolean applyLock(String id, LockState lock, long accessedTime) {
+        boolean[] held = {false};
+        records.computeIfPresent(id, (k, r) -> {
+            held[0] = true;
+            locks.fromOwner(id, lock);
+            return touched(r, accessedTime);
+        });
+        return held[0];
     }
 
     private static boolean newer(SessionRecord a, SessionRecord b) {
         return a.version() > b.version() || (a.version() == b.version() && a.lastAccessedTime() > b.lastAccessedTime());
     }
 
-    /** Deletes and leaves a tombstone; returns what was held. */
+    /** Deletes and leaves a tombstone; returns what was held. Its lock ends with it. */
     Optional<SessionRecord> remove(String id) {
         tombstones.put(id, clock.getAsLong() + tombstoneMillis);
-        return Optional.ofNullable(records.remove(id));
+        return Optional.ofNullable(forget(id));
     }
 
     /** Forgets a copy this node no longer owns (rebalancing): no tombstone, the owners still hold it. */
     void drop(String id) {
-        records.remove(id);
+        forget(id);
     }
 
     void tombstone(String id, long expiresAt) {
         tombstones.merge(id, expiresAt, Math::max);
-        records.remove(id);
+        forget(id);
+    }
+
+    /** Removes the record and its lock state in one step (a concurrent {@link #applyLock} sees both or neither). */
+    private SessionRecord forget(String id) {
+        SessionRecord[] removed = new SessionRecord[1];
+        records.computeIfPresent(id, (k, r) -> {
+            removed[0] = r;
+            locks.forget(id);
+            return null;
+        });
+        if (removed[0] == null) {
+            locks.forget(id); // a lock state that arrived before its record
+        }
+        return removed[0];
     }
 
     boolean hasTombstone(String id) {
@@ -138,9 +181,13 @@ final class LocalSessions {
 
     /** Access time only; never creates, never moves time backwards, no version bump. */
     void touch(String id, long lastAccessedTime) {
-        records.computeIfPresent(id, (k, r) -> r.lastAccessedTime() >= lastAccessedTime ? r
+        records.computeIfPresent(id, (k, r) -> touched(r, lastAccessedTime));
+    }
+
+    private static SessionRecord touched(SessionRecord r, long lastAccessedTime) {
+        return r.lastAccessedTime() >= lastAccessedTime ? r
                 : new SessionRecord(r.id(), r.version(), r.creationTime(), lastAccessedTime, r.maxInactiveSeconds(),
-                r.attributes()));
+                r.attributes());
     }
 
     /** Ids of expired sessions that {@code mine} accepts, at most {@code limit}. */

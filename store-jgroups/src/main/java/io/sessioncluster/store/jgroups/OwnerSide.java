@@ -1,6 +1,7 @@
 package io.sessioncluster.store.jgroups;
 
 import io.sessioncluster.core.ChangeSet;
+import io.sessioncluster.core.Fence;
 import io.sessioncluster.core.SessionRecord;
 import io.sessioncluster.core.WriteResult;
 import org.jgroups.Address;
@@ -20,12 +21,17 @@ import java.util.function.Supplier;
  * replicate to the copies (and wait for their acknowledgements), then answer. Every mutation of a session goes
  * through its owner, so versions grow by exactly one and two nodes never lose each other's updates. A node that
  * is not the primary in its own view answers {@link Kind#R_RETRY}; the caller looks again.
+ *
+ * <p>The session's cluster-wide lock ({@link LockTable}) is decided under the same per-session lock: a fenced write
+ * checks its token and releases in the write's own step, a rename moves the lock to the new id's owner with the
+ * record, and {@link OwnerLocks} grants, renews and releases it through {@link #underLock}.
  */
 final class OwnerSide {
 
     private static final int STRIPES = 1024;
 
     private final LocalSessions local;
+    private final LockTable lockTable;
     private final Supplier<Topology> topology;
     private final Replicator replicator;
     private final Router router;
@@ -39,11 +45,14 @@ final class OwnerSide {
         Wire.In route(String id, byte[] request);
     }
 
-    /** Sends a change to the copies of a session and waits for them. */
+    /** Sends a change to the copies of a session, with the session's lock state, and waits for them. */
     interface Replicator {
-        void delta(Topology t, ChangeSet c, SessionRecord result);
+        void delta(Topology t, ChangeSet c, SessionRecord result, LockState lock);
 
-        void full(Topology t, SessionRecord r);
+        void full(Topology t, SessionRecord r, LockState lock);
+
+        /** A grant, renewal or release, and the access time of an unlock (0: none). */
+        void lock(Topology t, SessionRecord r, LockState lock, long accessedTime);
 
         void remove(Topology t, String id);
 
@@ -54,6 +63,7 @@ final class OwnerSide {
     OwnerSide(LocalSessions local, Supplier<Topology> topology, Replicator replicator, Router router,
               BiConsumer<String, Address> evictor, long lockMillis) {
         this.local = local;
+        this.lockTable = local.locks();
         this.topology = topology;
         this.replicator = replicator;
         this.router = router;
@@ -75,7 +85,7 @@ final class OwnerSide {
 
     byte[] handle(Address origin, Wire.In in) {
         return switch (in.kind) {
-            case Kind.WRITE -> write(in.change(), in);
+            case Kind.WRITE -> write(in);
             case Kind.TOUCH -> touch(in);
             case Kind.CHANGE_ID -> changeId(origin, in);
             case Kind.INSTALL -> install(in);
@@ -91,7 +101,9 @@ final class OwnerSide {
         return new Wire.Out(Kind.R_RETRY).bytes();
     }
 
-    private byte[] write(ChangeSet c, Wire.In in) {
+    private byte[] write(Wire.In in) {
+        ChangeSet c = in.change();
+        Fence fence = in.fence();
         in.end();
         return underLock(c.id(), t -> {
             SessionRecord current = local.get(c.id()).orElse(null);
@@ -101,10 +113,16 @@ final class OwnerSide {
             if (!c.created() && current == null) {
                 return writeResult(WriteResult.missing());
             }
+            if (!c.created() && fence.isFenced() && !lockTable.isLatest(c.id(), fence.token())) {
+                return writeResult(WriteResult.fenced()); // a later grant exists: this writer lost the session
+            }
+            if (fence.release()) {
+                lockTable.release(c.id(), fence.token());
+            }
             long version = current == null ? 1 : current.version() + 1;
             SessionRecord result = LocalSessions.merged(current, c, version);
             local.put(result);
-            replicator.delta(t, c, result);
+            replicator.delta(t, c, result, lockTable.state(c.id()));
             return writeResult(WriteResult.written(version));
         });
     }
@@ -154,7 +172,8 @@ final class OwnerSide {
             SessionRecord r = current.get();
             SessionRecord moved = new SessionRecord(newId, r.version(), r.creationTime(), r.lastAccessedTime(),
                     r.maxInactiveSeconds(), r.attributes());
-            Wire.In answer = router.route(newId, new Wire.Out(Kind.INSTALL).record(moved).bytes());
+            Wire.Out install = new Wire.Out(Kind.INSTALL).record(moved).lock(lockTable.state(oldId));
+            Wire.In answer = router.route(newId, install.bytes());
             boolean installed = answer.bool();
             if (installed) {
                 local.remove(oldId);
@@ -167,13 +186,16 @@ final class OwnerSide {
 
     private byte[] install(Wire.In in) {
         SessionRecord r = in.record();
+        LockState lock = in.lock();
         in.end();
         return underLock(r.id(), t -> {
             if (local.get(r.id()).isPresent()) {
                 return bool(false);
             }
             local.put(r);
-            replicator.full(t, r);
+            lockTable.forget(r.id());
+            lockTable.fromOwner(r.id(), lock); // the renamed session keeps its holder, token and lease
+            replicator.full(t, r, lockTable.state(r.id()));
             return bool(true);
         });
     }
@@ -236,12 +258,12 @@ final class OwnerSide {
         return new Wire.Out(Kind.R_VERSION).bool(r.isPresent()).i64(r.map(SessionRecord::version).orElse(0L)).bytes();
     }
 
-    private interface Locked {
+    interface Locked {
         byte[] run(Topology t);
     }
 
     /** Runs {@code action} holding the session's lock, if this node is its primary; otherwise answers RETRY. */
-    private byte[] underLock(String id, Locked action) {
+    byte[] underLock(String id, Locked action) {
         ReentrantLock lock = locks[Math.floorMod(id.hashCode(), STRIPES)];
         try {
             if (!lock.tryLock(lockMillis, TimeUnit.MILLISECONDS)) {
@@ -266,7 +288,7 @@ final class OwnerSide {
         return new Wire.Out(Kind.R_WRITE).i8(r.status().ordinal()).i64(r.newVersion()).bytes();
     }
 
-    private static byte[] bool(boolean v) {
+    static byte[] bool(boolean v) {
         return new Wire.Out(Kind.R_BOOL).bool(v).bytes();
     }
 

@@ -11,9 +11,9 @@ import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
- * After a view or readiness change, in primary-backup: the new primary of each session sends it to members that
- * just became owners, and a member that is no longer an owner drops its copy. Mode all needs nothing: every
- * member already holds everything. Runs on the store's single background thread.
+ * After a view or readiness change, in primary-backup: the new primary of each session sends it, with its lock state,
+ * to members that just became owners, and a member that is no longer an owner drops its copy and lock state. Mode all
+ * needs nothing: every member already holds everything. Runs on the store's single background thread.
  */
 final class Rebalancer {
 
@@ -61,7 +61,7 @@ final class Rebalancer {
                 fresh.remove(now.self());
                 if (!fresh.isEmpty()) {
                     try {
-                        replicas.fullTo(fresh, r, false);
+                        replicas.fullTo(fresh, r, local.locks().state(r.id()), false);
                     } catch (StoreException e) {
                         warn.accept(e.getMessage());
                     }

@@ -4,8 +4,9 @@ import io.sessioncluster.core.ChangeSet;
 import io.sessioncluster.core.SessionRecord;
 
 /**
- * A copy holder's side of replication: applies what a session's owner sends ({@code REPL_*}) to this node's copies.
- * A delta that does not follow the copy's version asks the owner for the whole record instead.
+ * A copy holder's side of replication: applies what a session's owner sends ({@code REPL_*}) to this node's copies,
+ * with the session's lock state ({@link LockTable#fromOwner}). A delta that does not follow the copy's version, or a
+ * lock state for a session this node does not hold yet, asks the owner for the whole record instead.
  */
 final class ReplicaSide {
 
@@ -20,14 +21,23 @@ final class ReplicaSide {
             case Kind.REPL_DELTA -> {
                 long version = in.i64();
                 ChangeSet c = in.change();
+                LockState lock = in.lock();
                 in.end();
-                return new Wire.Out(local.applyDelta(c, version) ? Kind.R_ACK : Kind.R_NEED_FULL).bytes();
+                return new Wire.Out(local.applyDelta(c, version, lock) ? Kind.R_ACK : Kind.R_NEED_FULL).bytes();
             }
             case Kind.REPL_FULL -> {
                 boolean authoritative = in.bool();
                 SessionRecord r = in.record();
+                LockState lock = in.lock();
                 in.end();
-                local.applyFull(r, authoritative);
+                local.applyFull(r, authoritative, lock);
+            }
+            case Kind.REPL_LOCK -> {
+                String id = in.id();
+                LockState lock = in.lock();
+                long accessed = in.time();
+                in.end();
+                return new Wire.Out(local.applyLock(id, lock, accessed) ? Kind.R_ACK : Kind.R_NEED_FULL).bytes();
             }
             case Kind.REPL_REMOVE -> {
                 String id = in.id();

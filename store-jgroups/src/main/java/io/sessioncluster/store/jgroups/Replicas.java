@@ -9,12 +9,12 @@ import org.jgroups.Address;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * The owner's side of replication: sends a change to the members that hold copies and waits until each one
  * acknowledged (members that left are skipped). A copy that is behind (it missed a change, or is new after a
- * view change) answers NEED_FULL and receives the whole record before the write is acknowledged.
+ * view change) answers NEED_FULL and receives the whole record before the write is acknowledged. A session's lock
+ * state travels with each of these messages, and alone (REPL_LOCK) for grants, renewals and releases.
  */
 final class Replicas implements OwnerSide.Replicator {
 
@@ -29,10 +29,30 @@ final class Replicas implements OwnerSide.Replicator {
     }
 
     @Override
-    public void delta(Topology t, ChangeSet c, SessionRecord result) {
-        Set<Address> targets = t.replicaTargets(c.id());
-        byte[] body = new Wire.Out(Kind.REPL_DELTA).i64(result.version()).change(c).bytes();
-        Map<Address, byte[]> answers = messaging.callAll(targets, body, timeoutMillis, "replicate");
+    public void delta(Topology t, ChangeSet c, SessionRecord result, LockState lock) {
+        byte[] body = new Wire.Out(Kind.REPL_DELTA).i64(result.version()).change(c).lock(lock).bytes();
+        callAndCatchUp(t, result, lock, body, "replicate");
+    }
+
+    @Override
+    public void full(Topology t, SessionRecord r, LockState lock) {
+        fullTo(t.replicaTargets(r.id()), r, lock, true);
+    }
+
+    @Override
+    public void lock(Topology t, SessionRecord r, LockState lock, long accessedTime) {
+        byte[] body = new Wire.Out(Kind.REPL_LOCK).id(r.id()).lock(lock).i64(accessedTime).bytes();
+        callAndCatchUp(t, r, lock, body, "replicate lock");
+    }
+
+    void fullTo(java.util.Collection<Address> targets, SessionRecord r, LockState lock, boolean authoritative) {
+        byte[] body = new Wire.Out(Kind.REPL_FULL).bool(authoritative).record(r).lock(lock).bytes();
+        messaging.callAll(targets, body, timeoutMillis, "replicate session " + SessionIds.redact(r.id()));
+    }
+
+    /** Sends {@code body} to the copies; those that answer NEED_FULL receive the whole record (and lock) as is. */
+    private void callAndCatchUp(Topology t, SessionRecord r, LockState lock, byte[] body, String what) {
+        Map<Address, byte[]> answers = messaging.callAll(t.replicaTargets(r.id()), body, timeoutMillis, what);
         List<Address> behind = new ArrayList<>();
         for (Map.Entry<Address, byte[]> e : answers.entrySet()) {
             if (e.getValue() != null && new Wire.In(e.getValue(), maxMessageBytes).kind == Kind.R_NEED_FULL) {
@@ -40,18 +60,8 @@ final class Replicas implements OwnerSide.Replicator {
             }
         }
         if (!behind.isEmpty()) {
-            fullTo(behind, result, true); // a copy that missed changes takes the whole record as is
+            fullTo(behind, r, lock, true);
         }
-    }
-
-    @Override
-    public void full(Topology t, SessionRecord r) {
-        fullTo(t.replicaTargets(r.id()), r, true);
-    }
-
-    void fullTo(java.util.Collection<Address> targets, SessionRecord r, boolean authoritative) {
-        byte[] body = new Wire.Out(Kind.REPL_FULL).bool(authoritative).record(r).bytes();
-        messaging.callAll(targets, body, timeoutMillis, "replicate session " + SessionIds.redact(r.id()));
     }
 
     @Override

@@ -17,8 +17,9 @@ import java.util.function.Consumer;
 /**
  * State transfer, used by a joining node and after a merge: the node asks every other member, page by page in id
  * order, for the sessions it will hold (all of them in mode all; those it owns or backs up in primary-backup)
- * and, on the first page, every tombstone. What arrives is merged by {@link LocalSessions#applyFull} (newer
- * version wins, tombstones win) and {@link LocalSessions#tombstone}.
+ * with their lock states and, on the first page, every tombstone. What arrives is merged by
+ * {@link LocalSessions#applyFull} (newer version wins, tombstones win, locks merge by token) and
+ * {@link LocalSessions#tombstone}.
  */
 final class StateTransfer {
 
@@ -62,7 +63,7 @@ final class StateTransfer {
                     int n = in.count(8);
                     for (int i = 0; i < n; i++) {
                         SessionRecord r = in.record();
-                        local.applyFull(r, false);
+                        local.applyFull(r, false, in.lock());
                         cursor = r.id();
                     }
                     int tombstones = in.count(9);
@@ -114,7 +115,7 @@ final class StateTransfer {
             bytes += r.get().attributeBytes();
         }
         Wire.Out out = new Wire.Out(Kind.R_STATE).bool(selfReady).bool(more).i32(page.size());
-        page.forEach(out::record);
+        page.forEach(r -> out.record(r).lock(local.locks().state(r.id())));
         if (cursor == null) {
             Map<String, Long> tombstones = Map.copyOf(local.tombstones());
             out.i32(tombstones.size());

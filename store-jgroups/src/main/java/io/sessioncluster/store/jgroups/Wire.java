@@ -1,8 +1,11 @@
 package io.sessioncluster.store.jgroups;
 
 import io.sessioncluster.core.ChangeSet;
+import io.sessioncluster.core.Fence;
+import io.sessioncluster.core.LockAttempt;
 import io.sessioncluster.core.SessionIds;
 import io.sessioncluster.core.SessionRecord;
+import org.jgroups.util.UUID;
 
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
@@ -29,12 +32,19 @@ import java.util.Set;
  * value    = length(int) bytes
  * record   = id version(long) created(long) accessed(long) maxInactive(int) count(int) (name value)*
  * change   = id created(bool) created(long) accessed(long) maxInactive(int) count(int) (name value)* count(int) name*
+ * fence    = token(long) release(bool)           token 0: no lock, release only with a token
+ * lock     = token(long) lease(long) holder      token 0: never locked (lease 0, no holder); lease: ms it still
+ *                                                runs, 0: released (no holder)
+ * holder   = 0 | 1 mostSigBits(long) leastSigBits(long)    the holder's member UUID, if known
+ * attempt  = 0 (missing) | 1 remaining(long) (held) | 2 token(long) version(long) (granted)
  * </pre>
+ * Leases and tokens of requests ({@code LOCK}, {@code RENEW}, {@code UNLOCK}) are positive; an access time is not
+ * negative.
  */
 final class Wire {
 
     /** Bumped on any incompatible change; a message with another format byte is dropped. */
-    static final byte FORMAT = 1;
+    static final byte FORMAT = 2;
     static final int MAX_NAME_BYTES = 64 * 1024;
 
     private Wire() {
@@ -114,6 +124,28 @@ final class Wire {
             i32(c.removedAttributes().size());
             c.removedAttributes().forEach(this::name);
             return this;
+        }
+
+        Out fence(Fence f) {
+            return i64(f.token()).bool(f.release());
+        }
+
+        Out lock(LockState s) {
+            i64(s.token()).i64(s.remainingMillis());
+            if (s.holder() instanceof UUID u) { // JGroups' addresses; another kind travels as "not known"
+                return bool(true).i64(u.getMostSignificantBits()).i64(u.getLeastSignificantBits());
+            }
+            return bool(false);
+        }
+
+        Out attempt(LockAttempt a) {
+            if (a instanceof LockAttempt.Granted g) {
+                return i8(2).i64(g.token()).i64(g.version());
+            }
+            if (a instanceof LockAttempt.Held h) {
+                return i8(1).i64(h.remainingMillis());
+            }
+            return i8(0);
         }
 
         private void attributes(Map<String, byte[]> attributes) {
@@ -250,6 +282,53 @@ final class Wire {
             } catch (IllegalArgumentException e) {
                 throw new Malformed(e.getMessage());
             }
+        }
+
+        Fence fence() {
+            long token = i64();
+            boolean release = bool();
+            if (token < 0 || (token == 0 && release)) {
+                throw new Malformed("fence of token " + token + (release ? " with release" : ""));
+            }
+            return new Fence(token, release);
+        }
+
+        LockState lock() {
+            long token = i64();
+            long lease = i64();
+            org.jgroups.Address holder = bool() ? new UUID(i64(), i64()) : null;
+            try {
+                return new LockState(token, lease, holder);
+            } catch (IllegalArgumentException e) {
+                throw new Malformed("lock state: " + e.getMessage());
+            }
+        }
+
+        LockAttempt attempt() {
+            return switch (i8()) {
+                case 0 -> LockAttempt.MISSING;
+                case 1 -> new LockAttempt.Held(positive("remaining lease"));
+                case 2 -> new LockAttempt.Granted(positive("token"), positive("version"));
+                default -> throw new Malformed("unknown lock answer");
+            };
+        }
+
+        /** A fencing token, lease or version: at least 1. */
+        long positive(String what) {
+            long v = i64();
+            if (v < 1) {
+                throw new Malformed(what + " " + v);
+            }
+            return v;
+        }
+
+        /** An access time: epoch milliseconds, 0 for none. */
+        long time() {
+            long v = i64();
+            if (v < 0) {
+                throw new Malformed("access time " + v);
+            }
+            return v;
         }
 
         private Map<String, byte[]> attributes() {

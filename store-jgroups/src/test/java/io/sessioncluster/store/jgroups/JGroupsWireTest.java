@@ -37,7 +37,8 @@ class JGroupsWireTest {
     @Test
     void rejectsAnEmptyOrUnknownFormat() {
         assertMalformed(new byte[0], "shorter than its header");
-        assertMalformed(new byte[] {2, Kind.GET}, "unknown format 2");
+        assertMalformed(new byte[] {Wire.FORMAT + 1, Kind.GET}, "unknown format " + (Wire.FORMAT + 1));
+        assertMalformed(new byte[] {1, Kind.GET}, "unknown format 1 (expected " + Wire.FORMAT + ")"); // before locks
     }
 
     @Test

@@ -7,6 +7,8 @@ import io.lettuce.core.ZAddArgs;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.sessioncluster.core.ChangeSet;
 import io.sessioncluster.core.ExpiryClaim;
+import io.sessioncluster.core.Fence;
+import io.sessioncluster.core.LockAttempt;
 import io.sessioncluster.core.Loggers;
 import io.sessioncluster.core.SessionIds;
 import io.sessioncluster.core.SessionRecord;
@@ -36,7 +38,9 @@ import java.util.concurrent.TimeUnit;
  * <ul>
  *   <li>One hash per session, key {@code <keyPrefix>s:<id>}, with fields {@code #v} version, {@code #c} creation
  *       time (epoch ms), {@code #a} last access time (epoch ms), {@code #m} max inactive interval (s), all as
- *       decimal text, and one field {@code a:<name>} per attribute holding its encoded bytes.</li>
+ *       decimal text, and one field {@code a:<name>} per attribute holding its encoded bytes. The session's lock
+ *       lives in the same hash: {@code #f} the latest grant's fencing token, {@code #lx} when its lease ends (Redis
+ *       server time, epoch ms; absent when released).</li>
  *   <li>The hash has a TTL of {@code maxInactive + ttlGraceSeconds}, renewed by every write and touch, so Redis
  *       frees abandoned sessions on its own; never-expiring sessions ({@code maxInactive <= 0}) have none. The
  *       grace period leaves the expiry sweeper time to claim a session and fire its listeners first.</li>
@@ -55,6 +59,10 @@ import java.util.concurrent.TimeUnit;
  *       {@code ZADD} (or {@code ZREM} for a never-expiring session) on the index; a create uses {@code ZADD NX},
  *       so that a create refused as {@code ALREADY_EXISTS} cannot raise the existing session's score. The last
  *       access time {@code #a} never moves backwards.</li>
+ *   <li>{@code lock}: one script ({@link Scripts#LOCK}) reads {@code #v} and the lease by the server's clock
+ *       ({@code TIME}) and grants ({@code HINCRBY #f}) or answers how long the lease has left: the lock costs no
+ *       round trip beyond the version check it replaces. The write script checks the token and may release;
+ *       {@code unlock} releases and touches in one script; {@code renewLock} extends the lease.</li>
  *   <li>{@code touch}: one small script per session, pipelined, that updates {@code #a} and the TTL of an existing
  *       hash only.</li>
  *   <li>{@code claimIfExpired}: one script decides by the hash's own {@code #a + #m} and, if expired, reads and
@@ -133,16 +141,18 @@ final class RedisSessionStore implements SessionStore {
     }
 
     @Override
-    public WriteResult write(ChangeSet changes) {
+    public WriteResult write(ChangeSet changes, Fence fence) {
         String id = changes.id();
         int maxInactive = changes.maxInactiveSeconds();
-        List<byte[]> args = new ArrayList<>(6 + 2 * changes.setAttributes().size() + changes.removedAttributes().size());
+        List<byte[]> args = new ArrayList<>(8 + 2 * changes.setAttributes().size() + changes.removedAttributes().size());
         args.add(HashLayout.ascii(changes.created() ? "1" : "0"));
         args.add(HashLayout.ascii(changes.creationTime()));
         args.add(HashLayout.ascii(changes.lastAccessedTime()));
         args.add(HashLayout.ascii(maxInactive));
         args.add(HashLayout.ascii(maxInactive <= 0 ? 0 : maxInactive * 1000L + graceMillis));
         args.add(HashLayout.ascii(changes.setAttributes().size()));
+        args.add(HashLayout.ascii(fence.token()));
+        args.add(HashLayout.ascii(fence.release() ? "1" : "0"));
         changes.setAttributes().forEach((name, value) -> {
             args.add(HashLayout.attributeField(name));
             args.add(value);
@@ -160,6 +170,9 @@ final class RedisSessionStore implements SessionStore {
             awaitReplicated(call, acks);
             if (result == Scripts.WRITE_MISSING) {
                 return WriteResult.missing();
+            }
+            if (result == Scripts.WRITE_FENCED) {
+                return WriteResult.fenced();
             }
             return result == Scripts.WRITE_EXISTS ? WriteResult.alreadyExists() : WriteResult.written(result);
         });
@@ -181,6 +194,40 @@ final class RedisSessionStore implements SessionStore {
         }
         return List.of(redis.zadd(layout.indexKey(), ZAddArgs.Builder.nx(), (double) expiresAt,
                 HashLayout.ascii(changes.id())).toCompletableFuture());
+    }
+
+    @Override
+    public LockAttempt lock(String id, long leaseMillis) {
+        SessionStore.requirePositiveLease(leaseMillis);
+        return execute("lock", id, (call, redis) -> {
+            List<Object> reply = call.await(Scripts.LOCK.<List<Object>>run(redis, layout.sessionKey(id),
+                    HashLayout.ascii(leaseMillis)));
+            long code = (Long) reply.get(0);
+            if (code == 0) {
+                return LockAttempt.MISSING;
+            }
+            if (code == 2) {
+                return new LockAttempt.Held(Math.max(1, (Long) reply.get(1)));
+            }
+            if (code == 1) {
+                return new LockAttempt.Granted((Long) reply.get(1), HashLayout.number(id, "#v", (byte[]) reply.get(2)));
+            }
+            throw HashLayout.corrupt(id, "the lock's lease #lx is not numeric");
+        });
+    }
+
+    @Override
+    public boolean renewLock(String id, long token, long leaseMillis) {
+        SessionStore.requirePositiveLease(leaseMillis);
+        return execute("renewLock", id, (call, redis) -> call.await(Scripts.RENEW.<Long>run(redis, layout.sessionKey(id),
+                HashLayout.ascii(token), HashLayout.ascii(leaseMillis))) == 1L);
+    }
+
+    @Override
+    public void unlock(String id, long token, Touch touch) {
+        execute("unlock", id, (call, redis) -> call.await(Scripts.UNLOCK.<Long>run(redis, layout.sessionKey(id),
+                HashLayout.ascii(token), HashLayout.ascii(touch == null ? -1 : touch.lastAccessedTime()),
+                HashLayout.ascii(graceMillis))));
     }
 
     @Override

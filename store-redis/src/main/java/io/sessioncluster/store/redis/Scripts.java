@@ -14,11 +14,14 @@ final class Scripts {
     /** Result codes of {@link #WRITE} below zero. */
     static final long WRITE_MISSING = -1;
     static final long WRITE_EXISTS = -2;
+    static final long WRITE_FENCED = -3;
 
     /**
      * ARGV: created (1|0), creation ms, access ms, max inactive s, TTL ms (0: no TTL), number of set attributes,
-     * that many field/value pairs, then the fields to delete. Returns the new version, or a negative code.
-     * The access time never moves backwards: a slow request must not shorten a session another node touched.
+     * fencing token (0: none), release the lock (1|0), then that many field/value pairs, then the fields to delete.
+     * Returns the new version, or a negative code. The access time never moves backwards: a slow request must not
+     * shorten a session another node touched. An update with a token that is not the latest grant ({@code #f})
+     * changes nothing.
      */
     static final LuaScript WRITE = new LuaScript("""
             local key = KEYS[1]
@@ -27,6 +30,11 @@ final class Scripts {
               if exists then return -2 end
             elseif not exists then
               return -1
+            elseif ARGV[7] ~= '0' and redis.call('HGET', key, '#f') ~= ARGV[7] then
+              return -3
+            end
+            if ARGV[8] == '1' then
+              redis.call('HDEL', key, '#lx')
             end
             local version = redis.call('HINCRBY', key, '#v', 1)
             local stored = tonumber(redis.call('HGET', key, '#a'))
@@ -34,7 +42,7 @@ final class Scripts {
               redis.call('HSET', key, '#a', ARGV[3])
             end
             redis.call('HSET', key, '#c', ARGV[2], '#m', ARGV[4])
-            local i = 7
+            local i = 9
             for _ = 1, tonumber(ARGV[6]) do
               redis.call('HSET', key, ARGV[i], ARGV[i + 1])
               i = i + 2
@@ -87,6 +95,59 @@ final class Scripts {
             redis.call('DEL', key)
             return {2, all}
             """, ScriptOutputType.MULTI);
+
+    /**
+     * ARGV: lease ms. The lock lives in the session hash ({@code #f}: the latest grant's token, {@code #lx}: when its
+     * lease ends, by the Redis server's clock, absent once released), so it moves with {@code changeId}, ends with the
+     * session and works on Redis Cluster. Returns {0} if the session is missing, {2, ms left} while a lease runs,
+     * {1, token, #v} when granted, {3} if the lease field is not numeric.
+     */
+    static final LuaScript LOCK = new LuaScript("""
+            local key = KEYS[1]
+            local h = redis.call('HMGET', key, '#v', '#lx')
+            if not h[1] then return {0} end
+            local t = redis.call('TIME')
+            local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+            if h[2] then
+              local ends = tonumber(h[2])
+              if not ends then return {3} end
+              if ends > now then return {2, ends - now} end
+            end
+            local token = redis.call('HINCRBY', key, '#f', 1)
+            redis.call('HSET', key, '#lx', string.format('%d', now + tonumber(ARGV[1])))
+            return {1, token, h[1]}
+            """, ScriptOutputType.MULTI);
+
+    /** ARGV: token, lease ms. Returns 1 if the lease was extended, 0 if the token is not the latest grant. */
+    static final LuaScript RENEW = new LuaScript("""
+            local key = KEYS[1]
+            if redis.call('HGET', key, '#f') ~= ARGV[1] then return 0 end
+            local t = redis.call('TIME')
+            local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+            redis.call('HSET', key, '#lx', string.format('%d', now + tonumber(ARGV[2])))
+            return 1
+            """, ScriptOutputType.INTEGER);
+
+    /**
+     * ARGV: token, access ms (-1: no touch), grace ms. Releases the lock if the token is the latest grant, and
+     * touches as {@link #TOUCH} does, in one step. Returns 1 if the session exists.
+     */
+    static final LuaScript UNLOCK = new LuaScript("""
+            local key = KEYS[1]
+            if redis.call('EXISTS', key) == 0 then return 0 end
+            if redis.call('HGET', key, '#f') == ARGV[1] then
+              redis.call('HDEL', key, '#lx')
+            end
+            if ARGV[2] == '-1' then return 1 end
+            local stored = tonumber(redis.call('HGET', key, '#a'))
+            if stored and stored >= tonumber(ARGV[2]) then return 1 end
+            redis.call('HSET', key, '#a', ARGV[2])
+            local m = tonumber(redis.call('HGET', key, '#m'))
+            if m and m > 0 then
+              redis.call('PEXPIRE', key, string.format('%d', m * 1000 + tonumber(ARGV[3])))
+            end
+            return 1
+            """, ScriptOutputType.INTEGER);
 
     /**
      * No ARGV. Returns nil if the session is missing, else {DUMP, PTTL, #a, #m}, and deletes it in the same

@@ -1,0 +1,158 @@
+package io.sessioncluster.tomcat;
+
+import io.sessioncluster.core.LockAttempt;
+import io.sessioncluster.core.SessionIds;
+import io.sessioncluster.core.store.SessionStore;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@code locking=session} on Redis, with embedded Tomcat nodes answering real HTTP: requests of one session run on
+ * one node at a time, a lock held elsewhere is waited for (bounded: 503 with Retry-After), a dead holder's lock ends
+ * with its lease, and a holder whose lock was taken after its lease cannot write.
+ */
+class RedisLockingIT {
+
+    @RegisterExtension
+    final Cluster cluster = new Cluster();
+    private final RedisFixture redis = cluster.redis();
+
+    private List<TestNode> threeNodes(String... settings) {
+        return List.of(node("nodeA", settings), node("nodeB", settings), node("nodeC", settings));
+    }
+
+    private TestNode node(String name, String... settings) {
+        String[] all = new String[settings.length + 2];
+        all[0] = "sticky";
+        all[1] = "false"; // locking=auto means session here
+        System.arraycopy(settings, 0, all, 2, settings.length);
+        return cluster.node(name, all);
+    }
+
+    @Test
+    void parallelInPlaceAppendsOfOneSessionOnThreeNodesLoseNothing() throws Exception {
+        List<TestNode> nodes = threeNodes();
+
+        LockingScenarios.Outcome outcome = LockingScenarios.appendInParallel(nodes, 2, 15, 3);
+
+        outcome.assertNothingLost();
+        assertThat(outcome.acknowledgedCount()).isEqualTo(90);
+        assertThat(outcome.stored()).hasSize(91); // with "start"
+        assertThat(nodes.stream().mapToLong(n -> n.manager().getStatistics().lockWaits()).sum())
+                .as("requests that waited for another node").isPositive();
+    }
+
+    @Test
+    void withoutTheLockTheSameAppendsLoseAcknowledgedValues() throws Exception {
+        LockingScenarios.Outcome outcome = LockingScenarios.appendInParallel(threeNodes("locking", "none"), 2, 15, 3);
+
+        // The case the setting exists for: the later writer of the list wins.
+        System.out.printf("locking=none: %d of %d acknowledged appends lost%n", outcome.lost(),
+                outcome.acknowledgedCount());
+        assertThat(outcome.lost()).isPositive();
+    }
+
+    @Test
+    void aRequestThatWaitsLongerThanLockWaitMillisIsAnswered503WithRetryAfterBeforeTheApplicationRuns()
+            throws Exception {
+        TestNode holder = node("nodeA");
+        TestNode waiter = node("nodeB", "lockWaitMillis", "200");
+        String base = startSession(holder, new Browser());
+        CompletableFuture<Browser.Reply> busy = CompletableFuture.supplyAsync(
+                () -> new Browser().callAs(base, holder, "hold", "pauseMillis", "2000"));
+        awaitLocked(base);
+
+        long started = System.nanoTime();
+        Browser.Reply refused = new Browser().callAs(base, waiter, "set", "name", "late", "value", "1");
+        long tookMillis = (System.nanoTime() - started) / 1_000_000;
+
+        assertThat(refused.status()).isEqualTo(503);
+        assertThat(refused.retryAfter()).hasValue(SessionClusterValve.RETRY_AFTER_SECONDS);
+        assertThat(tookMillis).as("bounded by lockWaitMillis, not by the holder").isLessThan(1500);
+        assertThat(busy.get().status()).isEqualTo(200);
+        assertThat(new Browser().callAs(base, waiter, "get", "name", "late").body()).as("the application never ran")
+                .isEqualTo("null");
+        assertThat(waiter.manager().getStatistics().lockTimeouts()).isEqualTo(1);
+    }
+
+    @Test
+    void theLockOfAHolderThatDiedEndsWithItsLease() {
+        TestNode node = node("nodeA");
+        Browser browser = new Browser();
+        String base = startSession(node, browser);
+        try (SessionStore deadNode = redis.openStore()) {
+            assertThat(deadNode.lock(base, 1_500)).isInstanceOf(LockAttempt.Granted.class); // and never released
+
+            long started = System.nanoTime();
+            Browser.Reply reply = browser.call(node, "set", "name", "b", "value", "2");
+            long tookMillis = (System.nanoTime() - started) / 1_000_000;
+
+            assertThat(reply.status()).isEqualTo(200);
+            assertThat(tookMillis).as("waited for the lease").isGreaterThanOrEqualTo(1_000);
+            assertThat(deadNode.load(base).orElseThrow().attributes()).containsKey("b");
+            assertThat(node.manager().getStatistics().lockWaits()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aHolderWhoseLockWasTakenAfterItsLeaseRanOutIsAnswered503AndWritesNothing() throws Exception {
+        TestNode node = node("nodeA", "lockLeaseSeconds", "1");
+        Browser browser = new Browser();
+        String base = startSession(node, browser);
+        CompletableFuture<Browser.Reply> paused = CompletableFuture.supplyAsync(
+                () -> new Browser().callAs(base, node, "hold", "name", "stale", "value", "x", "pauseMillis", "2500"));
+        awaitLocked(base);
+        try (SessionStore otherNode = redis.openStore()) {
+            // As the store sees a node that paused longer than its lease: the lease ends, another node takes it.
+            redis.hdel(redis.sessionKey(base), "#lx");
+            assertThat(otherNode.lock(base, 60_000)).isInstanceOf(LockAttempt.Granted.class);
+
+            Browser.Reply reply = paused.get();
+
+            assertThat(reply.status()).isEqualTo(503);
+            assertThat(otherNode.load(base).orElseThrow().attributes()).doesNotContainKey("stale");
+            assertThat(node.manager().getStatistics().locksLost()).isPositive();
+        }
+    }
+
+    @Test
+    void requestsOfOneSessionOnOneNodeRunSideBySide() throws Exception {
+        TestNode node = node("nodeA");
+        Browser browser = new Browser();
+        String base = startSession(node, browser);
+
+        long started = System.nanoTime();
+        CompletableFuture<Browser.Reply> first = CompletableFuture.supplyAsync(
+                () -> new Browser().callAs(base, node, "hold", "pauseMillis", "1500"));
+        CompletableFuture<Browser.Reply> second = CompletableFuture.supplyAsync(
+                () -> new Browser().callAs(base, node, "hold", "pauseMillis", "1500"));
+        assertThat(first.get().status()).isEqualTo(200);
+        assertThat(second.get().status()).isEqualTo(200);
+        long tookMillis = (System.nanoTime() - started) / 1_000_000;
+
+        assertThat(tookMillis).as("both ran at once, not one after the other").isLessThan(2_800);
+        assertThat(node.manager().getStatistics().lockWaits()).isZero();
+    }
+
+    /** A session begun on {@code node}, once the lock of its first request is released. */
+    private String startSession(TestNode node, Browser browser) {
+        assertThat(browser.call(node, "set", "name", "a", "value", "1").status()).isEqualTo(200);
+        String base = SessionIds.baseId(browser.cookie());
+        Await.until(Duration.ofSeconds(10), () -> redis.hget(redis.sessionKey(base), "#lx") == null,
+                Boolean::booleanValue, "the lock released");
+        return base;
+    }
+
+    /** Until a node holds the session's lock (its lease field is in the hash). */
+    private void awaitLocked(String base) {
+        Await.until(Duration.ofSeconds(10), () -> redis.hget(redis.sessionKey(base), "#lx") != null, Boolean::booleanValue,
+                "the session locked");
+    }
+}
