@@ -6,6 +6,7 @@ import io.sessioncluster.core.SessionIds;
 import io.sessioncluster.core.Touch;
 import io.sessioncluster.core.store.SessionStore;
 import io.sessioncluster.core.store.StoreException;
+import io.sessioncluster.core.store.StoreUnavailableException;
 
 import org.apache.juli.logging.Log;
 import org.apache.tomcat.util.res.StringManager;
@@ -91,6 +92,16 @@ final class NodeLocks {
                 hold.granted(granted.token(), granted.version());
                 return hold;
             }
+            holds.remove(hold.baseId, hold);
+            hold.missing();
+            return null;
+        } catch (StoreUnavailableException e) {
+            holds.remove(hold.baseId, hold);
+            hold.failed(e);
+            throw e;
+        } catch (StoreException e) {
+            // A record the store cannot parse is treated as missing, as a load treats it (README, "Bad input").
+            log.warn(sm.getString("manager.corruptRecord", SessionIds.redact(hold.baseId), e.getMessage()));
             holds.remove(hold.baseId, hold);
             hold.missing();
             return null;

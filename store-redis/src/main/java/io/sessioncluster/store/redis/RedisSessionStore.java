@@ -212,7 +212,7 @@ final class RedisSessionStore implements SessionStore {
             if (code == 1) {
                 return new LockAttempt.Granted((Long) reply.get(1), HashLayout.number(id, "#v", (byte[]) reply.get(2)));
             }
-            throw HashLayout.corrupt(id, "the lock's lease #lx is not numeric");
+            throw HashLayout.corrupt(id, "the version #v or the lock's lease #lx is not numeric");
         });
     }
 

@@ -100,12 +100,13 @@ final class Scripts {
      * ARGV: lease ms. The lock lives in the session hash ({@code #f}: the latest grant's token, {@code #lx}: when its
      * lease ends, by the Redis server's clock, absent once released), so it moves with {@code changeId}, ends with the
      * session and works on Redis Cluster. Returns {0} if the session is missing, {2, ms left} while a lease runs,
-     * {1, token, #v} when granted, {3} if the lease field is not numeric.
+     * {1, token, #v} when granted, {3} if the version or the lease field is not numeric (nothing granted).
      */
     static final LuaScript LOCK = new LuaScript("""
             local key = KEYS[1]
             local h = redis.call('HMGET', key, '#v', '#lx')
             if not h[1] then return {0} end
+            if not string.match(h[1], '^%d+$') then return {3} end
             local t = redis.call('TIME')
             local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
             if h[2] then
