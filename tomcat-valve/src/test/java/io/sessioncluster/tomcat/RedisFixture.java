@@ -70,9 +70,7 @@ final class RedisFixture implements AutoCloseable {
 
     /** A store over this test's keys, as another node would open it: for a node that dies holding a lock. */
     io.sessioncluster.core.store.SessionStore openStore() {
-        var providers = io.sessioncluster.core.store.SessionStores.discover(getClass().getClassLoader());
-        var config = io.sessioncluster.core.config.ClusterConfig.parse(settings(), providers);
-        return providers.get("redis").open(config.storeSettings(), "/another-node");
+        return TestStores.open(settings());
     }
 
     boolean exists(String key) {
