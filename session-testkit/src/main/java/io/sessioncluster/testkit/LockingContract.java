@@ -242,6 +242,16 @@ public abstract class LockingContract extends ContractFixture {
         assertThatThrownBy(() -> store.renewLock(id, 1, -5)).isInstanceOf(IllegalArgumentException.class);
     }
 
+    @Test
+    void theStoresClockIsReadableAndAgreesWithThisMachinesWithinSeconds() {
+        long before = System.currentTimeMillis();
+        long first = store.storeTimeMillis();
+        long second = node().storeTimeMillis();
+        // Every server of these tests runs on this machine, whose clock they share.
+        assertThat(first).isBetween(before - 5_000, System.currentTimeMillis() + 5_000);
+        assertThat(second).isGreaterThanOrEqualTo(first - 1_000);
+    }
+
     private static long granted(LockAttempt attempt) {
         assertThat(attempt).isInstanceOf(LockAttempt.Granted.class);
         return ((LockAttempt.Granted) attempt).token();

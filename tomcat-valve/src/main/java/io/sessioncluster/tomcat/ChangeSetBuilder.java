@@ -36,13 +36,20 @@ final class ChangeSetBuilder {
     private final AttributeCodec codec;
     private final AuthReplication auth;
     private final boolean detectMutations;
+    private final StoreClock clock;
     private final RateLimitedLog skipped = new RateLimitedLog(60, TimeUnit.SECONDS);
 
     /** @param detectMutations re-encode what a request read to find in-place changes ({@code detectMutations}) */
     ChangeSetBuilder(AttributeCodec codec, AuthReplication auth, boolean detectMutations) {
+        this(codec, auth, detectMutations, StoreClock.local());
+    }
+
+    /** @param clock converts the session's times, read on this node's clock, to the store's */
+    ChangeSetBuilder(AttributeCodec codec, AuthReplication auth, boolean detectMutations, StoreClock clock) {
         this.codec = codec;
         this.auth = auth;
         this.detectMutations = detectMutations;
+        this.clock = clock;
     }
 
     /**
@@ -103,7 +110,8 @@ final class ChangeSetBuilder {
         if (set.isEmpty() && removed.isEmpty() && !taken.created() && !taken.metadata()) {
             return null;
         }
-        ChangeSet changes = new ChangeSet(id, taken.created(), session.getCreationTimeInternal(), now,
+        ChangeSet changes = new ChangeSet(id, taken.created(), clock.toStore(session.getCreationTimeInternal()),
+                clock.toStore(now),
                 session.getMaxInactiveInterval(), set, removed);
         // Attributes found mutated in place carry no set mark; a failed write must give them back as set marks too,
         // or their new fingerprint (recorded above) would hide the change from every later request.

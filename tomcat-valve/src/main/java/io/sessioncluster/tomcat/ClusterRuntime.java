@@ -39,10 +39,14 @@ final class ClusterRuntime {
     final ExpiryProcessor expiry;
     final SessionResolver resolver;
     final RenameAndDelete renames;
+    final StoreClock clock;
     final RequestCompletion completion;
     /** Null without {@code locking=session}. */
     final NodeLocks locks;
     private final ScheduledExecutorService flusher;
+    /** The store's clock is measured again every this many flushes (10 s): clocks drift, NTP steps them. */
+    private static final int CLOCK_EVERY_TICKS = 10;
+    private long ticks; // the flusher thread's only
 
     private ClusterRuntime(ClusteredSessionManager manager, LocalCopies copies, ClusterConfig config,
                            AttributeCodec codec, DeferredStore store, String contextName) {
@@ -54,17 +58,19 @@ final class ClusterRuntime {
                 ? new AsyncSessionWriter(writes, config.asyncQueueSize(), ASYNC_OFFER_TIMEOUT_MILLIS,
                         TimeUnit.MILLISECONDS, "session-cluster-writer[" + contextName + "]")
                 : new SyncSessionWriter(writes);
-        this.touches = new TouchBatcher(store);
+        this.clock = new StoreClock(store, System::currentTimeMillis);
+        clock.measure(); // the store may be down: then the flusher measures once it is back
+        this.touches = new TouchBatcher(store, clock);
         this.auth = new AuthReplication(new AuthStateCodec(codec), manager.getPersistAuthentication());
-        this.builder = new ChangeSetBuilder(codec, auth, config.detectMutations());
-        this.loader = new SessionLoader(codec, auth, manager::newSession);
-        this.expiry = new ExpiryProcessor(manager, copies, store, touches, writer, loader);
-        this.resolver = new SessionResolver(copies, store, loader, auth, expiry, writer, config.sticky());
+        this.builder = new ChangeSetBuilder(codec, auth, config.detectMutations(), clock);
+        this.loader = new SessionLoader(codec, auth, manager::newSession, clock);
+        this.expiry = new ExpiryProcessor(manager, copies, store, touches, writer, loader, clock);
+        this.resolver = new SessionResolver(copies, store, loader, auth, expiry, writer, config.sticky(), clock);
         this.renames = new RenameAndDelete(store, writer, touches);
         this.locks = config.locking()
                 ? new NodeLocks(store, config.lockLeaseMillis(), config.lockWaitMillis(), manager.counters(), contextName)
                 : null;
-        this.completion = new RequestCompletion(builder, writer, touches, locks);
+        this.completion = new RequestCompletion(builder, writer, touches, locks, clock);
         this.flusher = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "session-cluster-flusher[" + contextName + "]");
             t.setDaemon(true);
@@ -73,6 +79,9 @@ final class ClusterRuntime {
         });
         flusher.scheduleWithFixedDelay(() -> {
             try {
+                if (++ticks % CLOCK_EVERY_TICKS == 0) {
+                    clock.measure();
+                }
                 touches.flush();
                 renames.retryPendingDeletes();
             } catch (RuntimeException e) {

@@ -145,6 +145,11 @@ final class DeferredStore implements SessionStore {
     }
 
     @Override
+    public long storeTimeMillis() {
+        return call(SessionStore::storeTimeMillis);
+    }
+
+    @Override
     public LockAttempt lock(String id, long leaseMillis) {
         return call(s -> s.lock(id, leaseMillis));
     }

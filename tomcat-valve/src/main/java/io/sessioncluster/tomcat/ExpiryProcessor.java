@@ -44,10 +44,12 @@ final class ExpiryProcessor {
     private final TouchBatcher touches;
     private final SessionWriter writer;
     private final SessionLoader loader;
+    private final StoreClock clock;
     private final RateLimitedLog failures = new RateLimitedLog(60, TimeUnit.SECONDS);
 
     ExpiryProcessor(ClusteredSessionManager manager, LocalCopies copies, SessionStore store, TouchBatcher touches, SessionWriter writer,
-                    SessionLoader loader) {
+                    SessionLoader loader, StoreClock clock) {
+        this.clock = clock;
         this.manager = manager;
         this.copies = copies;
         this.store = store;
@@ -79,7 +81,7 @@ final class ExpiryProcessor {
             }
         }
         try {
-            for (SessionRecord record : store.claimExpired(now - ORPHAN_GRACE_MILLIS, ORPHAN_BATCH)) {
+            for (SessionRecord record : store.claimExpired(clock.toStore(now) - ORPHAN_GRACE_MILLIS, ORPHAN_BATCH)) {
                 try {
                     expireClaimed(record);
                 } catch (RuntimeException e) {
@@ -105,13 +107,13 @@ final class ExpiryProcessor {
         if (session.hasUnsentChanges() || writer.hasPending(id)) {
             return Outcome.KEPT; // recently used here; its write carries the new access time
         }
-        ExpiryClaim claim = store.claimIfExpired(id, now);
+        ExpiryClaim claim = store.claimIfExpired(id, clock.toStore(now));
         if (claim instanceof ExpiryClaim.Claimed) {
             session.expire(true);
             return Outcome.EXPIRED;
         }
         if (claim instanceof ExpiryClaim.Alive alive) {
-            long expiresAt = alive.expiresAt();
+            long expiresAt = clock.toNode(alive.expiresAt());
             long interval = session.getMaxInactiveInterval() * 1000L;
             session.accessedElsewhere(expiresAt == Long.MAX_VALUE || interval <= 0 ? now : Math.min(now, expiresAt - interval));
             return Outcome.KEPT;
@@ -138,7 +140,7 @@ final class ExpiryProcessor {
      * its listeners with {@link #fire} once it holds no lock, since they are the application's code.
      */
     ExpiryClaim claimNow(String id, long now, List<ClusteredSession> toExpire) {
-        ExpiryClaim claim = store.claimIfExpired(id, now);
+        ExpiryClaim claim = store.claimIfExpired(id, clock.toStore(now));
         if (claim instanceof ExpiryClaim.Claimed claimed) {
             toExpire.add(detachClaimed(claimed.record()));
         }

@@ -19,10 +19,13 @@ final class RequestCompletion {
     private final TouchBatcher touches;
     /** Null without {@code locking=session}. */
     private final NodeLocks locks;
+    private final StoreClock clock;
 
     private enum Outcome { WRITTEN, UNCHANGED, FAILED }
 
-    RequestCompletion(ChangeSetBuilder builder, SessionWriter writer, TouchBatcher touches, NodeLocks locks) {
+    RequestCompletion(ChangeSetBuilder builder, SessionWriter writer, TouchBatcher touches, NodeLocks locks,
+                      StoreClock clock) {
+        this.clock = clock;
         this.builder = builder;
         this.writer = writer;
         this.touches = touches;
@@ -51,7 +54,7 @@ final class RequestCompletion {
         }
         if (last && !released) {
             String id = scope.lockedId(lock);
-            locks.release(lock, id, touchWithRelease ? new Touch(id, now) : null);
+            locks.release(lock, id, touchWithRelease ? new Touch(id, clock.toStore(now)) : null);
         }
         return ok;
     }

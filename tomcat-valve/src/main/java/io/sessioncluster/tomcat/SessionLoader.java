@@ -29,11 +29,14 @@ final class SessionLoader {
     private final AttributeCodec codec;
     private final AuthReplication auth;
     private final Supplier<ClusteredSession> emptySessions;
+    private final StoreClock clock;
 
-    SessionLoader(AttributeCodec codec, AuthReplication auth, Supplier<ClusteredSession> emptySessions) {
+    SessionLoader(AttributeCodec codec, AuthReplication auth, Supplier<ClusteredSession> emptySessions,
+                  StoreClock clock) {
         this.codec = codec;
         this.auth = auth;
         this.emptySessions = emptySessions;
+        this.clock = clock;
     }
 
     /** A session filled from {@code record}, not registered with the manager and with no id yet. */
@@ -60,7 +63,10 @@ final class SessionLoader {
             }
         }
         ClusteredSession session = emptySessions.get();
-        session.loadFrom(record, values, fingerprints, authState);
+        // The record's times are on the store's clock; the local copy keeps this node's, as Tomcat does.
+        SessionRecord local = new SessionRecord(record.id(), record.version(), clock.toNode(record.creationTime()),
+                clock.toNode(record.lastAccessedTime()), record.maxInactiveSeconds(), record.attributes());
+        session.loadFrom(local, values, fingerprints, authState);
         return session;
     }
 }

@@ -46,11 +46,13 @@ final class SessionResolver {
     private final ExpiryProcessor expiry;
     private final SessionWriter writer;
     private final boolean sticky;
+    private final StoreClock clock;
     /** Loads of one session on this node run one at a time; different sessions rarely share a stripe. */
     private final Object[] loadLocks = new Object[LOCK_STRIPES];
 
     SessionResolver(LocalCopies copies, SessionStore store, SessionLoader loader, AuthReplication auth,
-                    ExpiryProcessor expiry, SessionWriter writer, boolean sticky) {
+                    ExpiryProcessor expiry, SessionWriter writer, boolean sticky, StoreClock clock) {
+        this.clock = clock;
         this.copies = copies;
         this.store = store;
         this.loader = loader;
@@ -172,7 +174,7 @@ final class SessionResolver {
                 return null;
             }
             SessionRecord loaded = record.get();
-            if (loaded.isExpiredAt(now)) {
+            if (loaded.isExpiredAt(clock.toStore(now))) {
                 // Expired but not claimed yet: claim it now so its listeners fire once (with the local objects,
                 // if this node holds them), rather than serving it.
                 ExpiryClaim claim = readingRecord(base, () -> expiry.claimNow(base, now, claimed), null);

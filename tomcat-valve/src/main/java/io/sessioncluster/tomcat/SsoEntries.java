@@ -55,11 +55,15 @@ final class SsoEntries {
     private final AuthStateCodec codec;
     private final TouchBatcher touches;
     private final int minMaxInactiveSeconds;
+    /** Entry times are kept on the store's clock (an entry's creation time is only ever written back). */
+    private final StoreClock clock;
 
     SsoEntries(SessionStore store, AuthStateCodec codec, int minMaxInactiveSeconds) {
         this.store = store;
         this.codec = codec;
-        this.touches = new TouchBatcher(store);
+        this.clock = new StoreClock(store, System::currentTimeMillis);
+        clock.measure(); // best effort: a store that is down now is measured by maintain later
+        this.touches = new TouchBatcher(store, clock);
         this.minMaxInactiveSeconds = minMaxInactiveSeconds;
     }
 
@@ -125,7 +129,7 @@ final class SsoEntries {
      * @throws StoreException if the store fails
      */
     Entry create(String key, Principal principal, String authType) {
-        long now = System.currentTimeMillis();
+        long now = clock.now();
         byte[] auth = codec.encode(new AuthState(principal, authType, null, null));
         WriteResult result = store.write(new ChangeSet(key, true, now, now, minMaxInactiveSeconds, Map.of(AUTH, auth),
                 Set.of()));
@@ -180,15 +184,16 @@ final class SsoEntries {
 
     private void write(Entry entry, int maxInactive, Map<String, byte[]> set, Set<String> removed) {
         // An update never recreates a record: an entry deleted meanwhile (a logout elsewhere) stays deleted.
-        store.write(new ChangeSet(entry.id(), false, entry.creationTime(), System.currentTimeMillis(), maxInactive,
+        store.write(new ChangeSet(entry.id(), false, entry.creationTime(), clock.now(), maxInactive,
                 set, removed));
     }
 
     /** Sends the batched touches and deletes the records that expired (abandoned logins). Never throws. */
     void maintain(long nowMillis) {
+        clock.measure();
         touches.flush();
         try {
-            int expired = store.claimExpired(nowMillis, SWEEP_LIMIT).size();
+            int expired = store.claimExpired(clock.toStore(nowMillis), SWEEP_LIMIT).size();
             if (expired > 0 && log.isDebugEnabled()) {
                 log.debug(sm.getString("sso.expired", Integer.valueOf(expired)));
             }

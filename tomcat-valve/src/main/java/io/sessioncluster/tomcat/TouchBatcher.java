@@ -25,15 +25,22 @@ final class TouchBatcher {
     private static final StringManager sm = StringManager.getManager(TouchBatcher.class);
 
     private final SessionStore store;
+    private final StoreClock clock;
     private final Map<String, Long> pending = new ConcurrentHashMap<>();
     private final RateLimitedLog failures = new RateLimitedLog(30, TimeUnit.SECONDS);
 
     TouchBatcher(SessionStore store) {
-        this.store = store;
+        this(store, StoreClock.local());
     }
 
+    TouchBatcher(SessionStore store, StoreClock clock) {
+        this.store = store;
+        this.clock = clock;
+    }
+
+    /** @param lastAccessedTime on this node's clock; sent on the store's */
     void touch(String id, long lastAccessedTime) {
-        pending.merge(id, Long.valueOf(lastAccessedTime), Math::max);
+        pending.merge(id, Long.valueOf(clock.toStore(lastAccessedTime)), Math::max);
     }
 
     /** The session was deleted or moved: a pending touch for its old id is pointless. */

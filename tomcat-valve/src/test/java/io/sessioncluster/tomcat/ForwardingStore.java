@@ -39,6 +39,11 @@ class ForwardingStore implements SessionStore {
     }
 
     @Override
+    public long storeTimeMillis() {
+        return delegate.storeTimeMillis();
+    }
+
+    @Override
     public LockAttempt lock(String id, long leaseMillis) {
         return delegate.lock(id, leaseMillis);
     }

@@ -136,6 +136,17 @@ public interface SessionStore extends AutoCloseable {
     default void subscribeEvictions(EvictionListener listener) {
     }
 
+    /**
+     * The store's own clock, epoch ms: the one clock that decides expiry and leases for the whole cluster. Every time
+     * this interface takes or returns (access times, {@code nowMillis}, {@link ExpiryClaim.Alive#expiresAt}) is on
+     * it; a node converts its own readings with an offset it measures through this method, so that a node whose
+     * clock is minutes off neither expires sessions early nor keeps them alive late. The Redis server's {@code TIME},
+     * the database's clock; a store without a clock of its own answers the caller's.
+     */
+    default long storeTimeMillis() {
+        return System.currentTimeMillis();
+    }
+
     /** For implementations: a lease of zero or less is a caller's mistake. */
     static void requirePositiveLease(long leaseMillis) {
         if (leaseMillis <= 0) {

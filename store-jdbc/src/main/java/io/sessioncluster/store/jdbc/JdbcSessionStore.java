@@ -10,6 +10,7 @@ import io.sessioncluster.core.Touch;
 import io.sessioncluster.core.WriteResult;
 import io.sessioncluster.core.store.EvictionListener;
 import io.sessioncluster.core.store.SessionStore;
+import io.sessioncluster.core.store.StoreException;
 
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
@@ -133,6 +134,20 @@ final class JdbcSessionStore implements SessionStore {
                     } while (rows.next());
                     return Optional.of(ExpiryClaims.record(id, version, created, accessed, maxInactive, attributes));
                 }
+            }
+        });
+    }
+
+    /** The database's clock ({@link Dialect#nowMillis()}), which the nodes convert their times to. */
+    @Override
+    public long storeTimeMillis() {
+        return jdbc.call("time", null, c -> {
+            try (PreparedStatement s = jdbc.prepare(c, "SELECT " + jdbc.dialect().nowMillis());
+                 ResultSet rows = s.executeQuery()) {
+                if (!rows.next()) {
+                    throw new StoreException("the database answered no time");
+                }
+                return rows.getLong(1);
             }
         });
     }

@@ -197,6 +197,15 @@ final class RedisSessionStore implements SessionStore {
     }
 
     @Override
+    public long storeTimeMillis() {
+        return execute("time", null, (call, redis) -> {
+            List<byte[]> time = call.await(redis.time());
+            return HashLayout.number("TIME", "seconds", time.get(0)) * 1000
+                    + HashLayout.number("TIME", "microseconds", time.get(1)) / 1000;
+        });
+    }
+
+    @Override
     public LockAttempt lock(String id, long leaseMillis) {
         SessionStore.requirePositiveLease(leaseMillis);
         return execute("lock", id, (call, redis) -> {
