@@ -62,17 +62,30 @@ import java.util.function.Function;
  *       {@code tombstoneSeconds}) wins over any version, so a merge never resurrects an invalidated session.
  *       Listeners are told {@link EvictionListener#missedEvictions()}.</li>
  *   <li>Expiry: a claim goes to the owner like any mutation, so exactly one caller wins each expired session.</li>
+ *   <li>Locks ({@link SessionStore}'s "Locks"): the owner grants, renews and releases a session's lock under the
+ *       same per-session lock as its writes, and by its own clock. It answers a grant only after every copy
+ *       acknowledged the new token; lease and holder travel with it (and with every write, full record and state
+ *       transfer), so a copy that becomes the owner honours the running lease and grants larger tokens, and a
+ *       holder of the old owner's grant is fenced once a new grant exists. A holder that leaves the view (a crash)
+ *       loses its locks at that view change, on every member. See {@link LockTable}.</li>
  * </ul>
  *
  * <h2>Parts</h2>
  * This class is the {@link SessionStore} and the channel's receiver; the jobs are elsewhere: {@link Membership}
  * (views, ready members, the {@link Topology}), {@link OwnerRouter} (a request to the session's owner, again while
  * it answers RETRY or leaves), {@link OwnerSide} (the owner's decisions), {@link ReplicaSide} (a copy holder's),
- * {@link StateTransfer} and {@link Rebalancer} (joins and view changes), {@link ExpiryCandidates} (the sweep).
+ * {@link StateTransfer} and {@link Rebalancer} (joins and view changes), {@link ExpiryCandidates} (the sweep),
+ * {@link LockRequests} (asking for a lock), {@link OwnerLocks} (the owner's lock decisions) and {@link LockTable}
+ * (every member's lock states).
  *
  * <h2>Messages</h2>
  * Own binary format ({@link Wire}, kinds in {@link Kind}): a format byte, a kind byte, then the body. Messages
- * are checked before use; a malformed or oversized one is dropped with a rate-limited log line.
+ * are checked before use; a malformed or oversized one is dropped with a rate-limited log line. An owner request
+ * costs one round trip to the owner (none when this node is the owner: it is answered in this JVM); a change adds
+ * one round from the owner to every copy, in parallel, before the answer. Locks: {@code LOCK}, {@code RENEW} and
+ * {@code UNLOCK} go to the owner, which sends {@code REPL_LOCK} to the copies (not for a Held answer); a
+ * {@code WRITE} carries its fence, and every change to the copies the session's lock state. The whole protocol, with
+ * its round trips per operation, is in the module's README.
  */
 final class JGroupsSessionStore implements SessionStore, RequestHandler, Receiver {
 
@@ -119,7 +132,8 @@ final class JGroupsSessionStore implements SessionStore, RequestHandler, Receive
         this.replication = replication;
         this.timeoutMillis = timeoutMillis;
         this.maxMessageBytes = maxMessageBytes;
-        this.local = new LocalSessions(tombstoneMillis, System::currentTimeMillis, new LockTable(LockTable.MONOTONIC_MILLIS));
+        this.local = new LocalSessions(tombstoneMillis, System::currentTimeMillis,
+                new LockTable(LockTable.MONOTONIC_MILLIS));
         this.channel = channels.apply(clusterName);
         this.dispatcher = new MessageDispatcher(channel, this);
         dispatcher.setReceiver(this);

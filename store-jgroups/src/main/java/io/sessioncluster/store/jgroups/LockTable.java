@@ -63,7 +63,7 @@ final class LockTable {
         LockAttempt[] answer = new LockAttempt[1];
         entries.compute(id, (k, current) -> {
             if (current != null && current.leaseEnd > now) {
-                answer[0] = new LockAttempt.Held(current.leaseEnd - now);
+                answer[0] = new LockAttempt.Held(until(current.leaseEnd, now));
                 return current;
             }
             long token = current == null ? 1 : Math.addExact(current.token, 1);
@@ -115,7 +115,7 @@ final class LockTable {
         if (e == null) {
             return LockState.NONE;
         }
-        long remaining = e.leaseEnd == RELEASED ? 0 : Math.max(0, e.leaseEnd - clock.getAsLong());
+        long remaining = e.leaseEnd == RELEASED ? 0 : Math.max(0, until(e.leaseEnd, clock.getAsLong()));
         return new LockState(e.token, remaining, remaining == 0 ? null : e.holder);
     }
 
@@ -190,5 +190,11 @@ final class LockTable {
     private static long plus(long now, long millis) {
         long end = now + millis;
         return ((now ^ end) & (millis ^ end)) < 0 ? Long.MAX_VALUE : end; // a lease of "forever" saturates
+    }
+
+    /** Milliseconds from {@code now} to {@code end}, saturating (the clock may be negative, the end "forever"). */
+    private static long until(long end, long now) {
+        long d = end - now;
+        return ((end ^ now) & (end ^ d)) < 0 ? (end > now ? Long.MAX_VALUE : Long.MIN_VALUE) : d;
     }
 }

@@ -28,7 +28,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Untrusted peers: a member without the cluster's secret can neither join nor read; malformed and oversized
- * messages from a member are dropped with a log line and change nothing.
+ * messages from a member (lock requests and lock replication included) are dropped with a log line and change
+ * nothing.
  */
 @Timeout(120)
 class JGroupsSecurityIT {
@@ -111,6 +112,11 @@ class JGroupsSecurityIT {
                 new byte[] {Wire.FORMAT, Kind.GET, 3, 'a', '*', 'b'},  // id with a forbidden character
                 new byte[] {Wire.FORMAT, Kind.DELETE, 4, 'k', 'e', 'p', 't', 0}, // trailing byte
                 new byte[] {Wire.FORMAT, Kind.REPL_TOUCH, 0x7f, 0, 0, 0},         // count beyond the message
+                new Wire.Out(Kind.WRITE).change(update("kept", "x", "evil")).bytes(), // a write without its fence
+                new Wire.Out(Kind.LOCK).id("kept").i64(0).bytes(),                  // a lease of 0 ms
+                new Wire.Out(Kind.RENEW).id("kept").i64(1).i64(1000).i8(0).bytes(), // trailing byte
+                new Wire.Out(Kind.UNLOCK).id("kept").i64(-3).i64(0).bytes(),        // negative token
+                new Wire.Out(Kind.REPL_LOCK).id("kept").i64(0).i64(10).bool(false).i64(0).bytes(), // lease, no token
                 oversized());
         for (byte[] body : garbage) {
             Object answer = dispatcher.sendMessage(new BytesMessage(target, body),
@@ -121,6 +127,7 @@ class JGroupsSecurityIT {
         assertThat(logged).anyMatch(line -> line.contains("dropped a malformed message"));
         assertThat(a.load("kept")).isPresent();
         assertThat(a.write(update("kept", "x", "2"))).isEqualTo(WriteResult.written(2));
+        assertThat(a.lock("kept", 1000)).isInstanceOf(io.sessioncluster.core.LockAttempt.Granted.class);
     }
 
     private static byte[] oversized() {

@@ -1,12 +1,16 @@
 package io.sessioncluster.store.jgroups;
 
 import io.sessioncluster.core.ChangeSet;
+import io.sessioncluster.core.Fence;
+import io.sessioncluster.core.LockAttempt;
 import io.sessioncluster.core.SessionRecord;
+import org.jgroups.util.UUID;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -88,6 +92,87 @@ class JGroupsWireTest {
         Wire.In trailing = new Wire.In(new Wire.Out(Kind.DELETE).id("x").i8(0).bytes(), MAX);
         trailing.id();
         assertThatThrownBy(trailing::end).hasMessageContaining("1 trailing bytes");
+    }
+
+    @Test
+    void locksFencesAndLockAnswersRoundTrip() {
+        UUID holder = UUID.randomUUID();
+        List<LockState> states = List.of(LockState.NONE, new LockState(5, 0, null), new LockState(6, 30_000, holder),
+                new LockState(Long.MAX_VALUE, Long.MAX_VALUE, null));
+        List<Fence> fences = List.of(Fence.NONE, new Fence(3, false), new Fence(4, true));
+        List<LockAttempt> attempts = List.of(LockAttempt.MISSING, new LockAttempt.Held(250),
+                new LockAttempt.Granted(9, 12));
+        Wire.Out out = new Wire.Out(Kind.R_LOCK);
+        states.forEach(out::lock);
+        fences.forEach(out::fence);
+        attempts.forEach(out::attempt);
+
+        Wire.In in = new Wire.In(out.bytes(), MAX);
+
+        for (LockState state : states) {
+            assertThat(in.lock()).isEqualTo(state);
+        }
+        for (Fence fence : fences) {
+            assertThat(in.fence()).isEqualTo(fence);
+        }
+        for (LockAttempt attempt : attempts) {
+            assertThat(in.attempt()).isEqualTo(attempt);
+        }
+        in.end();
+    }
+
+    @Test
+    void rejectsImpossibleFences() {
+        assertThatThrownBy(() -> in(new Wire.Out(Kind.WRITE).i64(-1).bool(false)).fence())
+                .isInstanceOf(Wire.Malformed.class).hasMessageContaining("fence of token -1");
+        assertThatThrownBy(() -> in(new Wire.Out(Kind.WRITE).i64(0).bool(true)).fence())
+                .isInstanceOf(Wire.Malformed.class).hasMessageContaining("fence of token 0 with release");
+        assertThatThrownBy(() -> in(new Wire.Out(Kind.WRITE).i64(1).i8(2)).fence())
+                .isInstanceOf(Wire.Malformed.class).hasMessageContaining("bad boolean");
+        // A write of the format before locks: the change set without its fence.
+        Wire.In old = in(new Wire.Out(Kind.WRITE).change(new ChangeSet("abc", false, 1, 2, 60, Map.of(), Set.of())));
+        old.change();
+        assertThatThrownBy(old::fence).isInstanceOf(Wire.Malformed.class).hasMessageContaining("truncated");
+    }
+
+    @Test
+    void rejectsImpossibleLockStates() {
+        assertThatThrownBy(() -> in(new Wire.Out(Kind.REPL_LOCK).i64(-2).i64(0).bool(false)).lock())
+                .isInstanceOf(Wire.Malformed.class).hasMessageContaining("lock state");
+        assertThatThrownBy(() -> in(new Wire.Out(Kind.REPL_LOCK).i64(3).i64(-1).bool(false)).lock())
+                .isInstanceOf(Wire.Malformed.class).hasMessageContaining("lock state");
+        assertThatThrownBy(() -> in(new Wire.Out(Kind.REPL_LOCK).i64(0).i64(500).bool(false)).lock())
+                .isInstanceOf(Wire.Malformed.class).hasMessageContaining("a lease without a token");
+        assertThatThrownBy(() -> in(new Wire.Out(Kind.REPL_LOCK).i64(3).i64(0).bool(true).i64(1).i64(2)).lock())
+                .isInstanceOf(Wire.Malformed.class).hasMessageContaining("a holder without a lease");
+        assertThatThrownBy(() -> in(new Wire.Out(Kind.REPL_LOCK).i64(3).i64(10).bool(true).i64(1)).lock())
+                .isInstanceOf(Wire.Malformed.class).hasMessageContaining("truncated");
+        assertThatThrownBy(() -> in(new Wire.Out(Kind.REPL_LOCK).i64(3).i64(10).i8(7)).lock())
+                .isInstanceOf(Wire.Malformed.class).hasMessageContaining("bad boolean");
+    }
+
+    @Test
+    void rejectsImpossibleLockAnswersAndRequests() {
+        assertThatThrownBy(() -> in(new Wire.Out(Kind.R_LOCK).i8(3)).attempt())
+                .isInstanceOf(Wire.Malformed.class).hasMessageContaining("unknown lock answer");
+        assertThatThrownBy(() -> in(new Wire.Out(Kind.R_LOCK).i8(1).i64(0)).attempt())
+                .isInstanceOf(Wire.Malformed.class).hasMessageContaining("remaining lease 0");
+        assertThatThrownBy(() -> in(new Wire.Out(Kind.R_LOCK).i8(2).i64(-4).i64(1)).attempt())
+                .isInstanceOf(Wire.Malformed.class).hasMessageContaining("token -4");
+        assertThatThrownBy(() -> in(new Wire.Out(Kind.R_LOCK).i8(2).i64(4).i64(0)).attempt())
+                .isInstanceOf(Wire.Malformed.class).hasMessageContaining("version 0");
+        assertThatThrownBy(() -> in(new Wire.Out(Kind.R_LOCK).i8(2).i64(4)).attempt())
+                .isInstanceOf(Wire.Malformed.class).hasMessageContaining("truncated");
+
+        Wire.In lease = in(new Wire.Out(Kind.LOCK).id("abc").i64(0));
+        lease.id();
+        assertThatThrownBy(() -> lease.positive("lease")).isInstanceOf(Wire.Malformed.class).hasMessageContaining("lease 0");
+        Wire.In time = in(new Wire.Out(Kind.UNLOCK).i64(-1));
+        assertThatThrownBy(time::time).isInstanceOf(Wire.Malformed.class).hasMessageContaining("access time -1");
+    }
+
+    private static Wire.In in(Wire.Out out) {
+        return new Wire.In(out.bytes(), MAX);
     }
 
     private static void assertMalformed(byte[] message, String reason) {
