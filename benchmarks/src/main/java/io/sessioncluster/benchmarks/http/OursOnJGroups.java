@@ -23,7 +23,7 @@ final class OursOnJGroups {
     private OursOnJGroups() {
     }
 
-    static Scenario.Factory factory(String replication, boolean sticky, String writeMode) {
+    static Scenario.Factory factory(String replication, boolean sticky, String writeMode, String... extra) {
         return env -> {
             Map<String, String> settings = new LinkedHashMap<>();
             settings.put("store", "jgroups");
@@ -34,6 +34,9 @@ final class OursOnJGroups {
             settings.put("writeMode", writeMode);
             settings.put("sticky", Boolean.toString(sticky));
             settings.put("allowedClasses", ShopModel.class.getName());
+            for (int i = 0; i + 1 < extra.length; i += 2) {
+                settings.put(extra[i], extra[i + 1]);
+            }
             List<ClusteredSessionManager> managers = new ArrayList<>();
             List<TomcatNode> nodes = TwoNodes.start(env, sticky, i -> (tomcat, context) -> {
                 ClusteredSessionManager manager = new ClusteredSessionManager();

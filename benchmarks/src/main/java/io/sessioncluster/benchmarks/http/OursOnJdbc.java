@@ -21,7 +21,7 @@ final class OursOnJdbc {
     private OursOnJdbc() {
     }
 
-    static Scenario.Factory factory(boolean sticky, String writeMode) {
+    static Scenario.Factory factory(boolean sticky, String writeMode, String... extra) {
         return env -> {
             String table = "bench_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
             PostgresProbe probe = PostgresProbe.open(URL, USER, table); // before the nodes: its socket is not counted
@@ -35,6 +35,9 @@ final class OursOnJdbc {
                 settings.put("writeMode", writeMode);
                 settings.put("sticky", Boolean.toString(sticky));
                 settings.put("allowedClasses", ShopModel.class.getName());
+                for (int i = 0; i + 1 < extra.length; i += 2) {
+                    settings.put(extra[i], extra[i + 1]);
+                }
                 return new Deployment(TwoNodes.start(env, sticky, i -> (tomcat, context) -> {
                     ClusteredSessionManager manager = new ClusteredSessionManager();
                     settings.forEach(manager::setProperty);

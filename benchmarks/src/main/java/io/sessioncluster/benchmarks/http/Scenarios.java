@@ -29,14 +29,19 @@ final class Scenarios {
                 // No "non-sticky async" rows, for any store: sticky=false with writeMode=async is a configuration
                 // error (the next request reaches the other node before the write-behind), so they cannot start.
                 new Scenario("ours Redis non-sticky sync", OURS, false, OursOnRedis.factory(false, "sync"),
-                        "writeMode=sync sticky=false"),
+                        "writeMode=sync sticky=false (locking=session by default)"),
+                new Scenario("ours Redis non-sticky sync, locking=none", OURS, false,
+                        OursOnRedis.factory(false, "sync", "locking", "none"),
+                        "writeMode=sync sticky=false locking=none: what the lock costs"),
 
                 new Scenario("ours JDBC (PostgreSQL) sticky async", OURS, true, OursOnJdbc.factory(true, "async"),
                         "writeMode=async sticky=true, local PostgreSQL, HikariCP pool of 10 per node"),
                 new Scenario("ours JDBC (PostgreSQL) sticky sync", OURS, true, OursOnJdbc.factory(true, "sync"),
                         "writeMode=sync sticky=true"),
                 new Scenario("ours JDBC (PostgreSQL) non-sticky sync", OURS, false, OursOnJdbc.factory(false, "sync"),
-                        "writeMode=sync sticky=false"),
+                        "writeMode=sync sticky=false (locking=session by default)"),
+                new Scenario("ours JDBC (PostgreSQL) non-sticky sync, locking=none", OURS, false,
+                        OursOnJdbc.factory(false, "sync", "locking", "none"), "writeMode=sync sticky=false locking=none"),
 
                 new Scenario("ours JGroups all sticky async", OURS, true, OursOnJGroups.factory("all", true, "async"),
                         "replication=all writeMode=async sticky=true, UDP stack over loopback"),
@@ -52,7 +57,10 @@ final class Scenarios {
                         "replication=primary-backup writeMode=sync sticky=true"),
                 new Scenario("ours JGroups primary-backup non-sticky sync", OURS, false,
                         OursOnJGroups.factory("primary-backup", false, "sync"),
-                        "replication=primary-backup writeMode=sync sticky=false"),
+                        "replication=primary-backup writeMode=sync sticky=false (locking=session by default)"),
+                new Scenario("ours JGroups primary-backup non-sticky sync, locking=none", OURS, false,
+                        OursOnJGroups.factory("primary-backup", false, "sync", "locking", "none"),
+                        "replication=primary-backup writeMode=sync sticky=false locking=none"),
 
                 new Scenario("Tomcat DeltaManager", "Tomcat HA", true, TomcatHa.delta(),
                         "SimpleTcpCluster, channelSendOptions=8 (async), static members over loopback"),
