@@ -24,6 +24,19 @@ final class Cluster implements AutoCloseable {
     }
 
     static Cluster start(Path tomcatHome, Path dir, StoreSetup store, boolean sticky) {
+        return start(tomcatHome, dir, store, sticky, (node, index) -> { });
+    }
+
+    /** What a test adds to a node before its first start (an application, a shifted clock). */
+    interface NodeSetup {
+        void prepare(TomcatNode node, int index);
+    }
+
+    /**
+     * As {@link #start(Path, Path, StoreSetup, boolean)}, with {@code setup} applied to each node (index 0 to 2)
+     * before it starts; an application it adds under {@link StoreSetup#forApplication} gets its tables dropped too.
+     */
+    static Cluster start(Path tomcatHome, Path dir, StoreSetup store, boolean sticky, NodeSetup setup) {
         Path parts = Path.of(System.getProperty("e2e.dir"));
         List<Path> libs = new ArrayList<>(List.of(parts.resolve("session-cluster-tomcat.jar")));
         if (store.needsJdbcDriver()) {
@@ -38,9 +51,11 @@ final class Cluster implements AutoCloseable {
         }
         Path loginWar = LoginWar.build(parts);
         for (int i = 1; i <= 3; i++) {
-            nodes.add(TomcatNode.create(tomcatHome, dir.resolve("node" + i), "node" + i,
+            TomcatNode node = TomcatNode.create(tomcatHome, dir.resolve("node" + i), "node" + i,
                     store.managerElement(sticky), store.forApplication(LOGIN_APP).managerElement(sticky), libs,
-                    parts.resolve("cart.war"), loginWar));
+                    parts.resolve("cart.war"), loginWar);
+            setup.prepare(node, i - 1);
+            nodes.add(node);
         }
         Cluster cluster = new Cluster(nodes, null, store);
         try {
@@ -133,6 +148,7 @@ final class Cluster implements AutoCloseable {
         if (store.tableName() != null) {
             Postgres.dropTables(store.tableName());
             Postgres.dropTables(store.forApplication(LOGIN_APP).tableName());
+            Postgres.dropTables(store.forApplication(LedgerWar.APP).tableName());
         }
     }
 }

@@ -1,15 +1,8 @@
 package io.sessioncluster.e2e;
 
-import java.io.IOException;
-import java.io.OutputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipOutputStream;
 
 /**
  * A web application that uses nothing but container-managed FORM login, as an unchanged application would: a
@@ -52,8 +45,7 @@ final class LoginWar {
             </web-app>
             """;
 
-    private static final String HEADER =
-            "<%@ page contentType=\"text/plain; charset=UTF-8\" trimDirectiveWhitespaces=\"true\" %>";
+    private static final String HEADER = JspWar.PLAIN_TEXT;
 
     private static final String NODE_LINE = "node: <%= System.getProperty(\"session-cluster.node\") %>\n";
 
@@ -61,11 +53,7 @@ final class LoginWar {
     }
 
     /** Writes {@code login.war} into {@code dir} (once) and returns it. */
-    static synchronized Path build(Path dir) {
-        Path war = dir.resolve("login.war");
-        if (Files.exists(war)) {
-            return war;
-        }
+    static Path build(Path dir) {
         Map<String, String> files = new LinkedHashMap<>();
         files.put("WEB-INF/web.xml", WEB_XML);
         files.put("login.jsp", HEADER + "login-page\n" + NODE_LINE);
@@ -76,20 +64,6 @@ final class LoginWar {
                 auth: <%= request.getAuthType() %>
                 """);
         files.put("secure/logout.jsp", HEADER + "<% session.invalidate(); %>bye\n" + NODE_LINE);
-        try {
-            Files.createDirectories(dir);
-            Path partial = dir.resolve("login.war.partial");
-            try (OutputStream out = Files.newOutputStream(partial); ZipOutputStream zip = new ZipOutputStream(out)) {
-                for (Map.Entry<String, String> file : files.entrySet()) {
-                    zip.putNextEntry(new ZipEntry(file.getKey()));
-                    zip.write(file.getValue().getBytes(StandardCharsets.UTF_8));
-                    zip.closeEntry();
-                }
-            }
-            Files.move(partial, war);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return war;
+        return JspWar.write(dir, "login.war", files);
     }
 }

@@ -71,6 +71,13 @@ record StoreSetup(String name, Map<String, String> attributes, boolean needsJdbc
         return new StoreSetup(name, own, needsJdbcDriver, startOrder);
     }
 
+    /** This setup with more {@code <Manager>} attributes (name/value pairs). */
+    StoreSetup with(String... pairs) {
+        Map<String, String> more = new LinkedHashMap<>(attributes);
+        more.putAll(attributes(pairs));
+        return new StoreSetup(name, more, needsJdbcDriver, startOrder);
+    }
+
     String tableName() {
         return attributes.get("tableName");
     }

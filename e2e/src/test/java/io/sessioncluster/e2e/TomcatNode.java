@@ -27,6 +27,7 @@ final class TomcatNode {
     private final Path home;
     private final Path base;
     private final Path console;
+    private final Map<String, String> extraEnvironment = new java.util.LinkedHashMap<>();
     private Process process;
 
     private TomcatNode(String route, int httpPort, Path home, Path base) {
@@ -117,6 +118,56 @@ final class TomcatNode {
                 """.formatted(managerElement);
     }
 
+    /**
+     * Deploys one more application, {@code war} as {@code webapps/<name>.war}, with its {@code <Manager>} in
+     * {@code conf/Catalina/localhost/<name>.xml}. Before {@link #start}.
+     */
+    void addApplication(String name, Path war, String managerElement) {
+        try {
+            Files.writeString(base.resolve("conf/Catalina/localhost/" + name + ".xml"), contextXml(managerElement));
+            Files.copy(war, base.resolve("webapps/" + name + ".war"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Runs this node's JVM with its wall clock shifted by {@code millis} (libfaketime, {@code LD_PRELOAD}), from its
+     * next start on: what a node whose clock is off looks like. The monotonic clock is left alone (timers keep
+     * working, as they do on such a node).
+     */
+    void shiftClock(Path libfaketime, long millis) {
+        extraEnvironment.put("LD_PRELOAD", libfaketime.toString());
+        extraEnvironment.put("FAKETIME", (millis >= 0 ? "+" : "") + (millis / 1000) + "s");
+        extraEnvironment.put("FAKETIME_DONT_FAKE_MONOTONIC", "1");
+        extraEnvironment.put("FAKETIME_NO_CACHE", "1");
+    }
+
+    /** SIGSTOP: the JVM freezes, sockets stay open (a long GC pause, a stalled VM); {@link #resume} with SIGCONT. */
+    void pause() {
+        signal("STOP");
+    }
+
+    void resume() {
+        signal("CONT");
+    }
+
+    private void signal(String name) {
+        List<String> command = new java.util.ArrayList<>(List.of("kill", "-" + name, Long.toString(process.pid())));
+        process.descendants().forEach(child -> command.add(Long.toString(child.pid()))); // catalina.sh execs java
+        try {
+            Process kill = new ProcessBuilder(command).inheritIO().start();
+            if (kill.waitFor() != 0) {
+                throw new AssertionError("kill -" + name + " " + route + " failed");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
     /** Starts {@code catalina.sh run} and returns once Tomcat logged its startup. */
     void start() {
         int before = count(STARTED);
@@ -132,6 +183,7 @@ final class TomcatNode {
                 + " -Dsession-cluster.node=" + route);
         env.remove("CATALINA_PID");
         env.remove("JAVA_OPTS");
+        env.putAll(extraEnvironment);
         try {
             process = ChildProcesses.register(builder.start());
         } catch (IOException e) {

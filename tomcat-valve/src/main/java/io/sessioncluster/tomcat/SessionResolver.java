@@ -120,10 +120,10 @@ final class SessionResolver {
         String base = SessionIds.baseId(id);
         long now = System.currentTimeMillis();
         ClusteredSession local = usable(copies.get(base));
-        if (local != null && hasUnwritten(local)) {
-            return local;
-        }
         if (known == MISSING) {
+            if (local != null && hasUnwritten(local)) {
+                return local; // a new session whose first write failed: its request was answered 503, it may retry
+            }
             if (local != null) {
                 copies.drop(local);
             }
@@ -131,6 +131,12 @@ final class SessionResolver {
         }
         if (local != null && local.storedVersion() >= known) {
             return keptPastIdleTimeout(local, base, now) ? local : null;
+        }
+        if (local != null && hasUnwritten(local)) {
+            // Changes a failed write gave back (their request was answered 503, so nobody was told they landed),
+            // made on a state another node has written over since: applied now they would undo that node's
+            // acknowledged changes. The store's state wins (found by the fault suite: a PostgreSQL restart).
+            log.info(sm.getString("manager.unacknowledgedDropped", SessionIds.redact(base)));
         }
         return reload(id, base, now);
     }

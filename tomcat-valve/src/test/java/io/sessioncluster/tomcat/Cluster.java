@@ -28,8 +28,14 @@ final class Cluster implements AfterEachCallback {
     }
 
     /** Starts a node of this test that reaches Redis through {@code proxy}, with a short (1 s) Redis timeout. */
-    TestNode nodeVia(TcpProxy proxy, String name) {
-        return node(name, "redisUri", proxy.uri(), "redisTimeoutMillis", "1000");
+    TestNode nodeVia(TcpProxy proxy, String name, String... settings) {
+        String[] all = new String[settings.length + 4];
+        all[0] = "redisUri";
+        all[1] = proxy.uri();
+        all[2] = "redisTimeoutMillis";
+        all[3] = "1000";
+        System.arraycopy(settings, 0, all, 4, settings.length);
+        return node(name, all);
     }
 
     /** Starts the node and closes it after the test. */

@@ -141,6 +141,33 @@ class RedisLockingIT {
         assertThat(node.manager().getStatistics().lockWaits()).isZero();
     }
 
+    @Test
+    void changesOfARequestAnswered503AreNotWrittenLaterOverWhatAnotherNodeWroteMeanwhile() throws Exception {
+        TcpProxy proxy = cluster.keep(new TcpProxy(redis.uri));
+        TestNode a = cluster.nodeVia(proxy, "nodeA", "sticky", "false", "lockLeaseSeconds", "1");
+        TestNode b = node("nodeB", "lockLeaseSeconds", "1");
+        Browser browser = new Browser();
+        assertThat(browser.call(b, "appendShared", "name", "log", "value", "start").status()).isEqualTo(200);
+        String base = SessionIds.baseId(browser.cookie());
+
+        // On A, the store goes away while the request runs: its write fails, the client gets a 503, and A keeps the
+        // change for a later request (and holds the lock until its lease ends: the release failed too).
+        CompletableFuture<Browser.Reply> failing = CompletableFuture.supplyAsync(() -> new Browser().callAs(base, a,
+                "appendShared", "name", "log", "value", "unacknowledged", "pauseMillis", "1000"));
+        awaitLocked(base);
+        proxy.down();
+        assertThat(failing.get().status()).isEqualTo(503);
+        proxy.up();
+        assertThat(new Browser().callAs(base, b, "appendShared", "name", "log", "value", "on-b").status()).isEqualTo(200);
+        // A's connection to Redis comes back (Lettuce reconnects within a second): a new session there is stored.
+        Await.until(Duration.ofSeconds(10), () -> new Browser().call(a, "set", "name", "x", "value", "1").status(),
+                status -> status == 200, "node A reconnected");
+
+        assertThat(new Browser().callAs(base, a, "appendShared", "name", "log", "value", "on-a").status()).isEqualTo(200);
+
+        assertThat(new Browser().callAs(base, b, "get", "name", "log").body()).isEqualTo("[start, on-b, on-a]");
+    }
+
     /** A session begun on {@code node}, once the lock of its first request is released. */
     private String startSession(TestNode node, Browser browser) {
         assertThat(browser.call(node, "set", "name", "a", "value", "1").status()).isEqualTo(200);
