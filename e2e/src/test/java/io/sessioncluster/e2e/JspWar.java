@@ -19,12 +19,9 @@ final class JspWar {
     private JspWar() {
     }
 
-    /** Writes {@code name} into {@code dir} (once: an existing war is kept) and returns it. */
+    /** Writes {@code name} into {@code dir}, replacing a war an earlier build left there, and returns it. */
     static synchronized Path write(Path dir, String name, Map<String, String> files) {
         Path war = dir.resolve(name);
-        if (Files.exists(war)) {
-            return war;
-        }
         try {
             Files.createDirectories(dir);
             Path partial = dir.resolve(name + ".partial");
@@ -35,7 +32,7 @@ final class JspWar {
                     zip.closeEntry();
                 }
             }
-            Files.move(partial, war);
+            Files.move(partial, war, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -42,14 +42,16 @@ final class LedgerClient implements Runnable {
             String value = name + "-" + i;
             int status;
             long sent = System.currentTimeMillis();
+            String served = "";
             try {
                 Browser.Page page = browser.get(port, "/" + LedgerWar.APP + "/append.jsp?v=" + value + "&pause=" + pauseMillis);
-                status = page.status() == 200 && page.body().trim().equals("ok") ? 200 : page.status();
+                status = page.status() == 200 && page.body().startsWith("ok") ? 200 : page.status();
+                served = page.body().startsWith("ok ") ? page.body().substring(3).trim() : "";
             } catch (UncheckedIOException e) {
                 status = -1;
             }
             long now = System.nanoTime();
-            attempts.add(value + " " + status + " " + sent + ".." + System.currentTimeMillis());
+            attempts.add(value + " " + status + " " + served + " " + sent + ".." + System.currentTimeMillis());
             if (status == 200) {
                 acknowledged.add(value);
                 lastAcknowledged = now;

@@ -10,7 +10,8 @@ import java.util.Map;
  * for its own threads ({@code CopyOnWriteArrayList}). JSPs only.
  * <ul>
  *   <li>{@code start.jsp?timeout=s}: a new session with an empty ledger and that idle timeout;</li>
- *   <li>{@code append.jsp?v=value&pause=ms}: appends, after a pause that widens the read-change-write window;</li>
+ *   <li>{@code append.jsp?v=value&pause=ms}: appends {@code value@node}, after a pause that widens the
+ *       read-change-write window, and answers {@code ok node};</li>
  *   <li>{@code list.jsp}: the ledger, one value per line, or {@code no-session}.</li>
  * </ul>
  */
@@ -45,8 +46,9 @@ final class LedgerWar {
                   } else {
                     String pause = request.getParameter("pause");
                     if (pause != null) Thread.sleep(Long.parseLong(pause));
-                    ledger.add(request.getParameter("v"));
-                    out.print("ok");
+                    String node = System.getProperty("session-cluster.node");
+                    ledger.add(request.getParameter("v") + "@" + node);
+                    out.print("ok " + node);
                   }
                 %>
                 """);

@@ -6,12 +6,14 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
  * The expiry sweep's candidates: the expired sessions this node holds and owns, and, in primary-backup (where this
  * node holds only some), those the other members own, asked with {@code CANDIDATES}. Each candidate is then claimed
- * through its owner like any mutation, so a candidate that was touched meanwhile stays.
+ * through its owner like any mutation, so a candidate that was touched meanwhile stays. During a suspected partition,
+ * sessions that the other side expires ({@link PartitionGuard}) are no candidates here.
  */
 final class ExpiryCandidates {
 
@@ -24,22 +26,25 @@ final class ExpiryCandidates {
     private final Supplier<Topology> topology;
     private final long timeoutMillis;
     private final int maxMessageBytes;
+    private final Predicate<String> mayExpire;
 
+    /** {@code mayExpire}: sessions this side of a partition may claim ({@link PartitionGuard}); others are skipped. */
     ExpiryCandidates(LocalSessions local, Messaging messaging, Replication replication, Supplier<Topology> topology,
-                     long timeoutMillis, int maxMessageBytes) {
+                     long timeoutMillis, int maxMessageBytes, Predicate<String> mayExpire) {
         this.local = local;
         this.messaging = messaging;
         this.replication = replication;
         this.topology = topology;
         this.timeoutMillis = timeoutMillis;
         this.maxMessageBytes = maxMessageBytes;
+        this.mayExpire = mayExpire;
     }
 
     /** Up to about {@code wanted} ids per member of sessions expired at {@code nowMillis}. */
     Set<String> find(long nowMillis, int wanted) {
         Set<String> candidates = new LinkedHashSet<>();
         if (replication == Replication.ALL) {
-            candidates.addAll(local.expired(nowMillis, wanted, id -> true));
+            candidates.addAll(local.expired(nowMillis, wanted, mayExpire));
             return candidates;
         }
         Topology t = topology.get();
@@ -71,6 +76,6 @@ final class ExpiryCandidates {
     }
 
     private List<String> ownedExpired(Topology t, long nowMillis, int limit) {
-        return local.expired(nowMillis, limit, id -> t.self().equals(t.primary(id)));
+        return local.expired(nowMillis, limit, id -> t.self().equals(t.primary(id)) && mayExpire.test(id));
     }
 }

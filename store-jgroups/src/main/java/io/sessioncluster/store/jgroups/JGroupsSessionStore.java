@@ -16,6 +16,7 @@ import io.sessioncluster.core.store.StoreException;
 import io.sessioncluster.core.store.StoreUnavailableException;
 import org.jgroups.Address;
 import org.jgroups.JChannel;
+import org.jgroups.MergeView;
 import org.jgroups.Message;
 import org.jgroups.Receiver;
 import org.jgroups.View;
@@ -36,6 +37,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
+import java.util.function.LongSupplier;
 
 /**
  * A session store replicated between the nodes themselves over JGroups, no server needed. One store is one
@@ -59,9 +61,20 @@ import java.util.function.Function;
  *       whole record before that write is acknowledged.</li>
  *   <li>Partition and merge (MERGE3): after a merge every member pulls the state of the others; for each session
  *       the higher version wins (on a tie, the later access time), and a tombstone (a deleted id, remembered for
- *       {@code tombstoneSeconds}) wins over any version, so a merge never resurrects an invalidated session.
- *       Listeners are told {@link EvictionListener#missedEvictions()}.</li>
- *   <li>Expiry: a claim goes to the owner like any mutation, so exactly one caller wins each expired session.</li>
+ *       {@code tombstoneSeconds}) wins over any version, so a merge never resurrects an invalidated session: a
+ *       session deleted (or expired) on one side and written on the other is gone on both after the merge, and a
+ *       later write answers MISSING. Listeners are told {@link EvictionListener#missedEvictions()}.</li>
+ *   <li>Expiry: a claim goes to the owner like any mutation, so exactly one caller wins each expired session. During
+ *       a partition each side has its own owners, so the rule of {@link PartitionGuard} decides which side may
+ *       claim: while a member of the last full view is absent (it left without a goodbye: crashed, or on the other
+ *       side), a session expires only on the side that holds its primary in that last full view; on the other side
+ *       its claim answers Gone and deletes nothing, and the merge brings the deciding side's outcome. Both sides
+ *       decide alone from the same members, so a session expires at most once. A member absent for longer than
+ *       {@code tombstoneSeconds} is taken for crashed (then this side expires its sessions too).</li>
+ *   <li>Clock ({@link #storeTimeMillis}): the current view's coordinator's wall clock ({@link ClusterClock}), one
+ *       clock for every node, which the nodes convert their times to; after a coordinator change their offsets
+ *       follow within one measurement (10 s). Lock leases are not on it: they travel as time left and run on each
+ *       member's monotonic clock.</li>
  *   <li>Locks ({@link SessionStore}'s "Locks"): the owner grants, renews and releases a session's lock under the
  *       same per-session lock as its writes, and by its own clock. It answers a grant only after every copy
  *       acknowledged the new token; lease and holder travel with it (and with every write, full record and state
@@ -75,8 +88,9 @@ import java.util.function.Function;
  * (views, ready members, the {@link Topology}), {@link OwnerRouter} (a request to the session's owner, again while
  * it answers RETRY or leaves), {@link OwnerSide} (the owner's decisions), {@link ReplicaSide} (a copy holder's),
  * {@link StateTransfer} and {@link Rebalancer} (joins and view changes), {@link ExpiryCandidates} (the sweep),
- * {@link LockRequests} (asking for a lock), {@link OwnerLocks} (the owner's lock decisions) and {@link LockTable}
- * (every member's lock states).
+ * {@link LockRequests} (asking for a lock), {@link OwnerLocks} (the owner's lock decisions), {@link LockTable}
+ * (every member's lock states), {@link ClusterClock} (the cluster's clock), {@link PartitionGuard} (which side of a
+ * partition expires a session) and {@link Evictions} (telling the other nodes to drop a copy).
  *
  * <h2>Messages</h2>
  * Own binary format ({@link Wire}, kinds in {@link Kind}): a format byte, a kind byte, then the body. Messages
@@ -84,21 +98,15 @@ import java.util.function.Function;
  * costs one round trip to the owner (none when this node is the owner: it is answered in this JVM); a change adds
  * one round from the owner to every copy, in parallel, before the answer. Locks: {@code LOCK}, {@code RENEW} and
  * {@code UNLOCK} go to the owner, which sends {@code REPL_LOCK} to the copies (not for a Held answer); a
- * {@code WRITE} carries its fence, and every change to the copies the session's lock state. The whole protocol, with
- * its round trips per operation, is in the module's README.
+ * {@code WRITE} carries its fence, and every change to the copies the session's lock state. {@code TIME} asks the
+ * coordinator for its clock (one round trip; none on the coordinator). A joining member asks every member
+ * {@code MEMBERS} (what it knows of a partition) before it announces {@code READY}; a closing member says
+ * {@code LEAVING} to every member and waits up to 500 ms for their acknowledgements. The whole protocol, with its
+ * round trips per operation, is in the module's README.
  */
 final class JGroupsSessionStore implements SessionStore, RequestHandler, Receiver {
 
     private static final System.Logger LOG = Loggers.of(JGroupsSessionStore.class);
-    private static final EvictionListener NO_LISTENER = new EvictionListener() {
-        @Override
-        public void evicted(String id) {
-        }
-
-        @Override
-        public void missedEvictions() {
-        }
-    };
 
     private final String clusterName;
     private final String contextName;
@@ -123,29 +131,37 @@ final class JGroupsSessionStore implements SessionStore, RequestHandler, Receive
     private final ReplicaSide replica;
     private final OwnerLocks ownerLocks;
     private final LockRequests lockRequests;
-    private volatile EvictionListener listener = NO_LISTENER;
+    private final ClusterClock clock;
+    private final PartitionGuard partitions;
+    private final Evictions evictions;
 
+    /** {@code wallClock}: this member's own clock, epoch ms (what it answers as coordinator; tests shift it). */
     JGroupsSessionStore(Function<String, JChannel> channels, String clusterName, Replication replication, int backups,
-                        long timeoutMillis, long tombstoneMillis, int maxMessageBytes, String contextName) {
+                        long timeoutMillis, long tombstoneMillis, int maxMessageBytes, String contextName,
+                        LongSupplier wallClock) {
         this.clusterName = clusterName;
         this.contextName = contextName;
         this.replication = replication;
         this.timeoutMillis = timeoutMillis;
         this.maxMessageBytes = maxMessageBytes;
-        this.local = new LocalSessions(tombstoneMillis, System::currentTimeMillis,
-                new LockTable(LockTable.MONOTONIC_MILLIS));
+        this.local = new LocalSessions(tombstoneMillis, wallClock, new LockTable(LockTable.MONOTONIC_MILLIS));
         this.channel = channels.apply(clusterName);
         this.dispatcher = new MessageDispatcher(channel, this);
         dispatcher.setReceiver(this);
         this.messaging = new Messaging(dispatcher);
+        this.evictions = new Evictions(messaging, channel::address, contextName);
         this.membership = new Membership(channel, replication, backups);
         this.router = new OwnerRouter(membership::topology, messaging, this::answer, this::checkOpen, timeoutMillis,
                 maxMessageBytes, clusterName);
         this.replicas = new Replicas(messaging, timeoutMillis, maxMessageBytes);
         this.replica = new ReplicaSide(local);
-        this.expiry = new ExpiryCandidates(local, messaging, replication, membership::topology, timeoutMillis,
+        this.partitions = new PartitionGuard(tombstoneMillis, LockTable.MONOTONIC_MILLIS, contextName);
+        this.clock = new ClusterClock(channel::getView, channel::address, messaging, wallClock, timeoutMillis,
                 maxMessageBytes);
-        this.owner = new OwnerSide(local, membership::topology, replicas, router::route, this::evict, timeoutMillis);
+        this.expiry = new ExpiryCandidates(local, messaging, replication, membership::topology, timeoutMillis,
+                maxMessageBytes, partitions::mayExpire);
+        this.owner = new OwnerSide(local, membership::topology, replicas, router::route, evictions::byOwner,
+                timeoutMillis, partitions::mayExpire);
         this.ownerLocks = new OwnerLocks(owner, local, replicas, membership::topology);
         this.lockRequests = new LockRequests(router, this::touch);
         this.state = new StateTransfer(local, messaging, replication, timeoutMillis, maxMessageBytes,
@@ -168,6 +184,7 @@ final class JGroupsSessionStore implements SessionStore, RequestHandler, Receive
             List<Address> others = others(membership.topology().members());
             if (!others.isEmpty()) {
                 state.pull(others);
+                partitions.learnFrom(messaging, others, timeoutMillis, maxMessageBytes);
                 messaging.callAll(others, new Wire.Out(Kind.READY).bytes(), timeoutMillis, "announce ready");
             }
             membership.selfReady();
@@ -340,35 +357,28 @@ final class JGroupsSessionStore implements SessionStore, RequestHandler, Receive
 
     @Override
     public void announceEviction(String id) {
-        try {
-            messaging.castAsync(new Wire.Out(Kind.EVICT).id(id).bytes(), channel.address());
-        } catch (Exception e) {
-            warn("evict", "{0}: eviction of a session not announced (best effort): {1}", contextName, e.toString());
-        }
+        evictions.announce(id);
+    }
+
+    /** The coordinator's clock ({@link ClusterClock}): one clock for every node, whichever owns a session. */
+    @Override
+    public long storeTimeMillis() {
+        checkOpen();
+        return clock.now();
     }
 
     @Override
     public void subscribeEvictions(EvictionListener listener) {
-        this.listener = listener;
-    }
-
-    /** The owner's side of an eviction: every member but the one that asked hears it. */
-    private void evict(String id, Address origin) {
-        Address self = channel.address();
-        try {
-            messaging.castAsync(new Wire.Out(Kind.EVICT).id(id).bytes(), self, origin);
-        } catch (Exception e) {
-            warn("evict", "{0}: eviction of a session not announced (best effort): {1}", contextName, e.toString());
-        }
-        if (!self.equals(origin)) {
-            listener.evicted(id);
-        }
+        evictions.subscribe(listener);
     }
 
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) {
             return;
+        }
+        if (channel.isConnected()) {
+            partitions.sayGoodbye(messaging, others(channel.getView().getMembers()), timeoutMillis);
         }
         background.shutdownNow();
         try {
@@ -435,11 +445,7 @@ final class JGroupsSessionStore implements SessionStore, RequestHandler, Receive
                 return replica.answer(in);
             }
             case Kind.EVICT -> {
-                String id = in.id();
-                in.end();
-                if (!src.equals(channel.address())) {
-                    listener.evicted(id);
-                }
+                evictions.heard(src, in);
                 return null;
             }
             case Kind.STATE -> {
@@ -454,6 +460,18 @@ final class JGroupsSessionStore implements SessionStore, RequestHandler, Receive
             case Kind.CANDIDATES -> {
                 return expiry.answer(in);
             }
+            case Kind.TIME -> {
+                return clock.answer(in);
+            }
+            case Kind.MEMBERS -> {
+                in.end();
+                return partitions.describe();
+            }
+            case Kind.LEAVING -> {
+                in.end();
+                partitions.leaving(src);
+                return ack();
+            }
             default -> throw new Wire.Malformed("unknown message kind " + in.kind);
         }
     }
@@ -466,14 +484,18 @@ final class JGroupsSessionStore implements SessionStore, RequestHandler, Receive
 
     @Override
     public void viewAccepted(View view) {
+        boolean live = !closed.get() && channel.address() != null;
+        if (live && view instanceof MergeView) {
+            owner.syncing(true); // before the merged picture: no owner decides on a half-merged cluster
+        }
+        partitions.viewAccepted(view); // before the new owners: a side that just lost members counts them absent
         boolean merged = membership.viewAccepted(view);
         local.locks().releaseDeparted(view.getMembers()); // after the new topology: see OwnerLocks' grant
-        if (closed.get() || channel.address() == null) {
+        if (!live) {
             return;
         }
         try {
             if (merged) {
-                owner.syncing(true);
                 background.execute(this::afterMerge);
             }
             background.execute(rebalancer::run);
@@ -490,7 +512,7 @@ final class JGroupsSessionStore implements SessionStore, RequestHandler, Receive
         } finally {
             owner.syncing(false);
         }
-        listener.missedEvictions();
+        evictions.missed();
         LOG.log(System.Logger.Level.INFO, "{0}: merged partitions of cluster [{1}], now {2} members", contextName,
                 clusterName, membership.topology().members().size());
     }

@@ -45,7 +45,7 @@ public final class JGroupsSessionStoreProvider implements SessionStoreProvider {
         return new JGroupsSessionStore(stack::channel, clusterName, settings.get(JGroupsSettings.REPLICATION),
                 settings.get(JGroupsSettings.BACKUPS), settings.get(JGroupsSettings.TIMEOUT_MILLIS),
                 settings.get(JGroupsSettings.TOMBSTONE_SECONDS) * 1000L, settings.get(JGroupsSettings.MAX_MESSAGE_BYTES),
-                contextName).start();
+                contextName, System::currentTimeMillis).start();
     }
 
     /** Checks what no single setting can check alone. */

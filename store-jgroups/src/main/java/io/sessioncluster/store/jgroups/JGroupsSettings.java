@@ -119,7 +119,10 @@ final class JGroupsSettings {
 
     static final Setting<Integer> TOMBSTONE_SECONDS = Setting.integer("tombstoneSeconds", 3600, 1, 7 * 24 * 3600,
             "How long, in seconds, a node remembers a deleted session id, so a merge after a partition cannot bring"
-                    + " the session back. A partition longer than this may resurrect sessions deleted meanwhile.");
+                    + " the session back; and how long a member that left without a goodbye counts as being on the"
+                    + " other side of a partition (expired sessions it owned are not claimed on this side meanwhile)."
+                    + " A partition longer than this may resurrect sessions deleted meanwhile and expire a session on"
+                    + " both sides.");
 
     static final Setting<Integer> MAX_MESSAGE_BYTES = Setting.integer("jgroupsMaxMessageBytes", 64 << 20, 1024,
             1 << 30, "Largest message this node accepts (one change set, one session, or one page of state"

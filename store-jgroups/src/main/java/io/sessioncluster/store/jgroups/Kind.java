@@ -30,6 +30,12 @@ final class Kind {
     static final byte STATE = 31;
     static final byte READY = 32;
     static final byte CANDIDATES = 33;
+    /** The cluster's clock: asked of the view's coordinator ({@link ClusterClock}). */
+    static final byte TIME = 34;
+    /** A joining member asks what each member knows of a partition ({@link PartitionGuard}). */
+    static final byte MEMBERS = 35;
+    /** A member about to close says goodbye, so the others know it did not vanish into a partition. */
+    static final byte LEAVING = 36;
     // Answers.
     static final byte R_RETRY = 50;
     static final byte R_WRITE = 51;
@@ -42,6 +48,8 @@ final class Kind {
     static final byte R_STATE = 58;
     static final byte R_IDS = 59;
     static final byte R_LOCK = 60;
+    static final byte R_TIME = 61;
+    static final byte R_MEMBERS = 62;
 
     private Kind() {
     }

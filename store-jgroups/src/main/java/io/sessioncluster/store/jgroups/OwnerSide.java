@@ -14,6 +14,7 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BiConsumer;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
@@ -25,6 +26,10 @@ import java.util.function.Supplier;
  * <p>The session's cluster-wide lock ({@link LockTable}) is decided under the same per-session lock: a fenced write
  * checks its token and releases in the write's own step, a rename moves the lock to the new id's owner with the
  * record, and {@link OwnerLocks} grants, renews and releases it through {@link #underLock}.
+ *
+ * <p>An expiry claim is won only if the session expired by the claim's {@code now} (on the cluster's clock,
+ * {@link ClusterClock}) and, during a suspected partition, this side is the one that expires it
+ * ({@link PartitionGuard}); otherwise the claim of an expired session answers Gone and changes nothing.
  */
 final class OwnerSide {
 
@@ -37,6 +42,7 @@ final class OwnerSide {
     private final Router router;
     private final BiConsumer<String, Address> evictor;
     private final long lockMillis;
+    private final Predicate<String> mayExpire;
     private final ReentrantLock[] locks = new ReentrantLock[STRIPES];
     private volatile boolean syncing;
 
@@ -60,8 +66,9 @@ final class OwnerSide {
         void send(Address target, byte[] body);
     }
 
+    /** {@code mayExpire}: whether this side of a partition may claim an expired session ({@link PartitionGuard}). */
     OwnerSide(LocalSessions local, Supplier<Topology> topology, Replicator replicator, Router router,
-              BiConsumer<String, Address> evictor, long lockMillis) {
+              BiConsumer<String, Address> evictor, long lockMillis, Predicate<String> mayExpire) {
         this.local = local;
         this.lockTable = local.locks();
         this.topology = topology;
@@ -69,6 +76,7 @@ final class OwnerSide {
         this.router = router;
         this.evictor = evictor;
         this.lockMillis = lockMillis;
+        this.mayExpire = mayExpire;
         for (int i = 0; i < STRIPES; i++) {
             locks[i] = new ReentrantLock();
         }
@@ -226,6 +234,11 @@ final class OwnerSide {
             SessionRecord r = current.get();
             if (!r.isExpiredAt(now)) {
                 return new Wire.Out(Kind.R_CLAIM).i8(1).i64(r.expiresAt()).bytes();
+            }
+            if (!mayExpire.test(id)) {
+                // A partition is suspected and the session's owner of the last full view is on the other side, which
+                // decides: gone for this side (not served, no listeners here), kept until the merge brings the outcome.
+                return new Wire.Out(Kind.R_CLAIM).i8(0).bytes();
             }
             local.remove(id);
             replicator.remove(t, id);

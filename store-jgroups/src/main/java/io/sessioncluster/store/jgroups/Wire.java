@@ -37,9 +37,10 @@ import java.util.Set;
  *                                                runs, 0: released (no holder)
  * holder   = 0 | 1 mostSigBits(long) leastSigBits(long)    the holder's member UUID, if known
  * attempt  = 0 (missing) | 1 remaining(long) (held) | 2 token(long) version(long) (granted)
+ * member   = mostSigBits(long) leastSigBits(long)           a member's UUID
  * </pre>
  * Leases and tokens of requests ({@code LOCK}, {@code RENEW}, {@code UNLOCK}) are positive; an access time is not
- * negative.
+ * negative; a clock reading ({@code R_TIME}) is positive.
  */
 final class Wire {
 
@@ -136,6 +137,11 @@ final class Wire {
                 return bool(true).i64(u.getMostSignificantBits()).i64(u.getLeastSignificantBits());
             }
             return bool(false);
+        }
+
+        /** A member's UUID; only {@link UUID} addresses (JGroups' default) can travel. */
+        Out member(UUID m) {
+            return i64(m.getMostSignificantBits()).i64(m.getLeastSignificantBits());
         }
 
         Out attempt(LockAttempt a) {
@@ -302,6 +308,10 @@ final class Wire {
             } catch (IllegalArgumentException e) {
                 throw new Malformed("lock state: " + e.getMessage());
             }
+        }
+
+        UUID member() {
+            return new UUID(i64(), i64());
         }
 
         LockAttempt attempt() {

@@ -112,13 +112,7 @@ class JGroupsLockingIT {
 
     /** An id whose primary owner is {@code owner} in every member's picture. */
     private String ownedBy(JGroupsSessionStore owner, String prefix) {
-        for (int i = 0; i < 10_000; i++) {
-            String id = prefix + "-" + i;
-            if (nodes.stream().allMatch(n -> owner.channel().address().equals(n.topology().primary(id)))) {
-                return id;
-            }
-        }
-        throw new AssertionError("no id owned by " + owner.channel().address());
+        return JGroupsTestNodes.ownedBy(owner, prefix, 1, nodes).get(0);
     }
 
     private static long granted(LockAttempt attempt) {

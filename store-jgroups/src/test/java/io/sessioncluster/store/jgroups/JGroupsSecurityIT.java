@@ -117,6 +117,9 @@ class JGroupsSecurityIT {
                 new Wire.Out(Kind.RENEW).id("kept").i64(1).i64(1000).i8(0).bytes(), // trailing byte
                 new Wire.Out(Kind.UNLOCK).id("kept").i64(-3).i64(0).bytes(),        // negative token
                 new Wire.Out(Kind.REPL_LOCK).id("kept").i64(0).i64(10).bool(false).i64(0).bytes(), // lease, no token
+                new Wire.Out(Kind.TIME).i8(0).bytes(),                              // trailing byte
+                new Wire.Out(Kind.MEMBERS).i64(1).bytes(),                          // trailing bytes
+                new Wire.Out(Kind.LEAVING).id("kept").bytes(),                      // trailing bytes
                 oversized());
         for (byte[] body : garbage) {
             Object answer = dispatcher.sendMessage(new BytesMessage(target, body),
@@ -128,6 +131,7 @@ class JGroupsSecurityIT {
         assertThat(a.load("kept")).isPresent();
         assertThat(a.write(update("kept", "x", "2"))).isEqualTo(WriteResult.written(2));
         assertThat(a.lock("kept", 1000)).isInstanceOf(io.sessioncluster.core.LockAttempt.Granted.class);
+        assertThat(a.storeTimeMillis()).isPositive();
     }
 
     private static byte[] oversized() {

@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
+import java.util.function.LongSupplier;
 
 import static org.assertj.core.api.Assertions.fail;
 
@@ -53,6 +54,11 @@ final class JGroupsTestNodes {
 
     /** A node of {@code cluster}; with a DISCARD protocol in its stack (see {@link #discard}) unless jgroupsConfig is set. */
     static JGroupsSessionStore open(String cluster, String... extra) {
+        return open(cluster, System::currentTimeMillis, extra);
+    }
+
+    /** A node whose own clock is {@code wallClock} (what it answers as coordinator, see {@link ClusterClock}). */
+    static JGroupsSessionStore open(String cluster, LongSupplier wallClock, String... extra) {
         Settings settings = Settings.parse(JGroupsSettings.ALL, settings(cluster, extra));
         JGroupsSessionStoreProvider.checkCombination(settings);
         JGroupsStack stack = JGroupsStack.from(settings);
@@ -61,7 +67,7 @@ final class JGroupsTestNodes {
         return new JGroupsSessionStore(channels, cluster,
                 settings.get(JGroupsSettings.REPLICATION), settings.get(JGroupsSettings.BACKUPS),
                 settings.get(JGroupsSettings.TIMEOUT_MILLIS), settings.get(JGroupsSettings.TOMBSTONE_SECONDS) * 1000L,
-                settings.get(JGroupsSettings.MAX_MESSAGE_BYTES), "/test").start();
+                settings.get(JGroupsSettings.MAX_MESSAGE_BYTES), "/test", wallClock).start();
     }
 
     private static JChannel withDiscard(JGroupsStack stack, String cluster) {
@@ -82,6 +88,21 @@ final class JGroupsTestNodes {
     static void crash(JGroupsSessionStore node) {
         discard(node).discardAll(true);
         node.close();
+    }
+
+    /** {@code count} ids whose primary owner is {@code owner} in the picture of every one of {@code nodes}. */
+    static List<String> ownedBy(JGroupsSessionStore owner, String prefix, int count, List<JGroupsSessionStore> nodes) {
+        List<String> ids = new java.util.ArrayList<>();
+        for (int i = 0; i < 10_000 && ids.size() < count; i++) {
+            String id = prefix + "-" + i;
+            if (nodes.stream().allMatch(n -> owner.channel().address().equals(n.topology().primary(id)))) {
+                ids.add(id);
+            }
+        }
+        if (ids.size() < count) {
+            throw new AssertionError("not " + count + " ids owned by " + owner.channel().address());
+        }
+        return ids;
     }
 
     static int viewSize(JGroupsSessionStore node) {

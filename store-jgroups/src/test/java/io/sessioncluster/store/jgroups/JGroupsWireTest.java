@@ -171,6 +171,63 @@ class JGroupsWireTest {
         assertThatThrownBy(time::time).isInstanceOf(Wire.Malformed.class).hasMessageContaining("access time -1");
     }
 
+    @Test
+    void clockAnswersRoundTripAndMalformedOnesAreRefused() {
+        assertThat(ClusterClock.read(new Wire.Out(Kind.R_TIME).i64(1_700_000_000_123L).bytes(), MAX))
+                .isEqualTo(1_700_000_000_123L);
+        ClusterClock clock = new ClusterClock(() -> null, () -> null, null, () -> 42, 100, MAX);
+        assertThat(ClusterClock.read(clock.answer(in(new Wire.Out(Kind.TIME))), MAX)).isEqualTo(42);
+
+        assertClockRefused(null, "shorter than its header");
+        assertClockRefused(new byte[] {1, Kind.R_TIME, 0, 0, 0, 0, 0, 0, 0, 9}, "unknown format 1");
+        assertClockRefused(new Wire.Out(Kind.R_ACK).bytes(), "unexpected answer " + Kind.R_ACK + " to TIME");
+        assertClockRefused(new Wire.Out(Kind.R_TIME).bytes(), "truncated");
+        assertClockRefused(new Wire.Out(Kind.R_TIME).i32(7).bytes(), "truncated");
+        assertClockRefused(new Wire.Out(Kind.R_TIME).i64(0).bytes(), "clock reading 0");
+        assertClockRefused(new Wire.Out(Kind.R_TIME).i64(-5).bytes(), "clock reading -5");
+        assertClockRefused(new Wire.Out(Kind.R_TIME).i64(5).i8(0).bytes(), "1 trailing bytes");
+        assertThatThrownBy(() -> clock.answer(in(new Wire.Out(Kind.TIME).i8(1))))
+                .isInstanceOf(Wire.Malformed.class).hasMessageContaining("1 trailing bytes");
+    }
+
+    @Test
+    void partitionAnswersRoundTripAndMalformedOnesAreRefused() {
+        UUID present = UUID.randomUUID();
+        UUID absent = UUID.randomUUID();
+        byte[] good = new Wire.Out(Kind.R_MEMBERS).i32(2).member(present).member(absent).i32(1).member(absent)
+                .i64(5_000).bytes();
+        PartitionGuard joiner = new PartitionGuard(60_000, () -> 0, "/test");
+        joiner.viewAccepted(org.jgroups.View.create(present, 1, present));
+        joiner.learn(List.of(good), MAX);
+        assertThat(joiner.partitioned()).isTrue();
+
+        assertMembersRefused(new Wire.Out(Kind.R_ACK), "unexpected answer " + Kind.R_ACK + " to MEMBERS");
+        assertMembersRefused(new Wire.Out(Kind.R_MEMBERS).i32(1000).i32(0), "exceeds the message");
+        assertMembersRefused(new Wire.Out(Kind.R_MEMBERS).i32(1).member(present).i32(1).member(absent).i64(1),
+                "not in the last full view");
+        assertMembersRefused(new Wire.Out(Kind.R_MEMBERS).i32(1).member(absent).i32(1).member(absent).i64(0),
+                "absence 0");
+        assertMembersRefused(new Wire.Out(Kind.R_MEMBERS).i32(1).member(absent).i32(1).member(absent).i64(9).i8(0),
+                "1 trailing bytes");
+        assertMembersRefused(new Wire.Out(Kind.R_MEMBERS).i32(1).member(present), "truncated");
+    }
+
+    private static void assertClockRefused(byte[] answer, String reason) {
+        assertThatThrownBy(() -> ClusterClock.read(answer, MAX)).isInstanceOf(Wire.Malformed.class)
+                .hasMessageContaining(reason);
+    }
+
+    /** A malformed answer changes nothing: the joiner still sees no partition. */
+    private static void assertMembersRefused(Wire.Out answer, String reason) {
+        PartitionGuard joiner = new PartitionGuard(60_000, () -> 0, "/test");
+        UUID self = UUID.randomUUID();
+        joiner.viewAccepted(org.jgroups.View.create(self, 1, self));
+        byte[] good = new Wire.Out(Kind.R_MEMBERS).i32(1).member(self).i32(0).bytes();
+        assertThatThrownBy(() -> joiner.learn(List.of(good, answer.bytes()), MAX)).isInstanceOf(Wire.Malformed.class)
+                .hasMessageContaining(reason);
+        assertThat(joiner.partitioned()).isFalse();
+    }
+
     private static Wire.In in(Wire.Out out) {
         return new Wire.In(out.bytes(), MAX);
     }
