@@ -64,6 +64,11 @@ final class RedisFixture implements AutoCloseable {
         return (byte[]) command(bytes("HGET"), bytes(key), bytes(field));
     }
 
+    /** {@code CLIENT PAUSE millis ALL}: Redis holds every client's commands back, then runs them (a stalled server). */
+    void pauseClients(long millis) {
+        command(bytes("CLIENT"), bytes("PAUSE"), bytes(Long.toString(millis)), bytes("ALL"));
+    }
+
     void hdel(String key, String field) {
         command(bytes("HDEL"), bytes(key), bytes(field));
     }

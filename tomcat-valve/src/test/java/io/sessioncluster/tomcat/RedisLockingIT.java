@@ -168,6 +168,31 @@ class RedisLockingIT {
         assertThat(new Browser().callAs(base, b, "get", "name", "log").body()).isEqualTo("[start, on-b, on-a]");
     }
 
+    @Test
+    void aWriteThatTimedOutInAStalledRedisAndLandedLaterDoesNotUndoWhatOtherNodesWroteAfterIt() throws Exception {
+        TestNode a = node("nodeA", "redisTimeoutMillis", "1000");
+        TestNode b = node("nodeB", "redisTimeoutMillis", "1000");
+        Browser browser = new Browser();
+        assertThat(browser.call(a, "appendShared", "name", "log", "value", "start").status()).isEqualTo(200);
+        String base = SessionIds.baseId(browser.cookie());
+        Await.until(Duration.ofSeconds(10), () -> redis.hget(redis.sessionKey(base), "#lx") == null,
+                Boolean::booleanValue, "the lock released");
+
+        CompletableFuture<Browser.Reply> timingOut = CompletableFuture.supplyAsync(() -> new Browser().callAs(base, a,
+                "appendShared", "name", "log", "value", "timed-out", "pauseMillis", "300"));
+        awaitLocked(base);
+        redis.pauseClients(2_500); // A's write waits in Redis past A's timeout, then runs
+        assertThat(timingOut.get().status()).isEqualTo(503);
+        Await.until(Duration.ofSeconds(10), () -> new Browser().callAs(base, b, "appendShared", "name", "log", "value",
+                "on-b").status(), status -> status == 200, "B served once Redis runs again");
+        assertThat(new Browser().callAs(base, b, "appendShared", "name", "log", "value", "on-b-2").status()).isEqualTo(200);
+        Await.until(Duration.ofSeconds(10), () -> new Browser().callAs(base, a, "appendShared", "name", "log", "value",
+                "on-a").status(), status -> status == 200, "A served again");
+
+        String list = new Browser().callAs(base, b, "get", "name", "log").body();
+        assertThat(list).contains("on-b, on-b-2").contains("on-a");
+    }
+
     /** A session begun on {@code node}, once the lock of its first request is released. */
     private String startSession(TestNode node, Browser browser) {
         assertThat(browser.call(node, "set", "name", "a", "value", "1").status()).isEqualTo(200);
