@@ -130,6 +130,15 @@ final class LockHold {
         return granted == null ? Fence.NONE : new Fence(granted.token(), release);
     }
 
+    /**
+     * Whether the lease has certainly run out in the store: more than a lease since it was granted or renewed, by
+     * this node's monotonic clock (the store's lease began before the answer came). A request must not join such a
+     * hold: another node may hold the lock by now (this node was frozen, say), and its writes would be fenced.
+     */
+    synchronized boolean isPastLease(long leaseNanos) {
+        return granted != null && System.nanoTime() - leasedAt > leaseNanos;
+    }
+
     synchronized boolean isHeld() {
         return granted != null && !closed;
     }

@@ -76,6 +76,10 @@ final class NodeLocks {
             if (current == null) {
                 return take(fresh);
             }
+            if (current.isPastLease(TimeUnit.MILLISECONDS.toNanos(leaseMillis))) {
+                holds.remove(baseId, current); // its requests finish under it (fenced); this one takes the lock anew
+                continue;
+            }
             if (current.join()) {
                 return current.awaitOutcome() ? current : null;
             }

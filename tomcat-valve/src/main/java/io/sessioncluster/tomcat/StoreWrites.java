@@ -50,9 +50,12 @@ final class StoreWrites {
                 copies.drop(write.session());
             }
             case FENCED -> {
-                // Another node holds the lock now, and perhaps a newer state: this copy and its changes are out of date.
+                // Another node holds the lock now, and perhaps a newer state: this copy is out of date. It is only
+                // unregistered, not discarded: a request of this node still using it (one that joined the lost lock)
+                // must not find its session gone and skip its own write unseen; that write is fenced as well.
                 counters.lockLost();
-                copies.drop(write.session());
+                write.session().markStale();
+                copies.unregister(write.session());
                 throw new FencedWriteException(sm.getString("manager.fenced", SessionIds.redact(write.id())));
             }
             case ALREADY_EXISTS -> throw new IllegalStateException("an update cannot find the session existing");

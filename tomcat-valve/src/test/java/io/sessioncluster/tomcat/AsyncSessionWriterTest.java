@@ -1,6 +1,7 @@
 package io.sessioncluster.tomcat;
 
 import io.sessioncluster.core.ChangeSet;
+import io.sessioncluster.core.Fence;
 import io.sessioncluster.core.SessionRecord;
 import io.sessioncluster.core.WriteResult;
 import io.sessioncluster.core.store.SessionStore;
@@ -128,7 +129,7 @@ class AsyncSessionWriterTest {
         }
 
         @Override
-        public WriteResult write(ChangeSet changes, io.sessioncluster.core.Fence fence) {
+        public WriteResult write(ChangeSet changes, Fence fence) {
             try {
                 gate.await(20, TimeUnit.SECONDS);
             } catch (InterruptedException e) {

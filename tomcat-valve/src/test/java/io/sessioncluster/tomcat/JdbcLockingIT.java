@@ -1,7 +1,5 @@
 package io.sessioncluster.tomcat;
 
-import io.sessioncluster.core.LockAttempt;
-import io.sessioncluster.core.SessionIds;
 import io.sessioncluster.core.store.SessionStore;
 
 import org.junit.jupiter.api.Test;
@@ -61,22 +59,8 @@ class JdbcLockingIT {
     void theLockOfAHolderThatDiedEndsWithItsLease() {
         JdbcCluster.Db db = JdbcCluster.Db.named("postgresql");
         TestNode node = node(db, "nodeA");
-        Browser browser = new Browser();
-        assertThat(browser.call(node, "set", "name", "a", "value", "1").status()).isEqualTo(200);
-        String base = SessionIds.baseId(browser.cookie());
         try (SessionStore deadNode = TestStores.open(cluster.settings(db))) {
-            LockAttempt taken = Await.until(java.time.Duration.ofSeconds(10), () -> deadNode.lock(base, 1_500),
-                    a -> a instanceof LockAttempt.Granted, "the first request's lock released");
-            assertThat(taken).isInstanceOf(LockAttempt.Granted.class); // and never released
-
-            long started = System.nanoTime();
-            Browser.Reply reply = browser.call(node, "set", "name", "b", "value", "2");
-            long tookMillis = (System.nanoTime() - started) / 1_000_000;
-
-            assertThat(reply.status()).isEqualTo(200);
-            assertThat(tookMillis).as("waited for the lease").isGreaterThanOrEqualTo(1_000);
-            assertThat(deadNode.load(base).orElseThrow().attributes()).containsKey("b");
-            assertThat(node.manager().getStatistics().lockWaits()).isEqualTo(1);
+            LockingScenarios.aDeadHoldersLockEndsWithItsLease(node, deadNode);
         }
     }
 }

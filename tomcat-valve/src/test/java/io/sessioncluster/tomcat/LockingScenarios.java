@@ -1,6 +1,8 @@
 package io.sessioncluster.tomcat;
 
+import io.sessioncluster.core.LockAttempt;
 import io.sessioncluster.core.SessionIds;
+import io.sessioncluster.core.store.SessionStore;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -129,6 +131,28 @@ final class LockingScenarios {
             stored = seen;
         }
         return new Outcome(acknowledged, unavailable.get(), stored);
+    }
+
+    /**
+     * A node that died holding a session's lock (a store opened by the test, that takes the lock for 1.5 s and never
+     * releases it): the next request of the session on {@code node} waits for the lease and is then served.
+     */
+    static void aDeadHoldersLockEndsWithItsLease(TestNode node, SessionStore deadNode) {
+        Browser browser = new Browser();
+        assertThat(browser.call(node, "set", "name", "a", "value", "1").status()).isEqualTo(200);
+        String base = SessionIds.baseId(browser.cookie());
+        LockAttempt taken = Await.until(Duration.ofSeconds(10), () -> deadNode.lock(base, 1_500),
+                a -> a instanceof LockAttempt.Granted, "the first request's lock released");
+        assertThat(taken).isInstanceOf(LockAttempt.Granted.class); // and never released
+
+        long started = System.nanoTime();
+        Browser.Reply reply = browser.call(node, "set", "name", "b", "value", "2");
+        long tookMillis = (System.nanoTime() - started) / 1_000_000;
+
+        assertThat(reply.status()).isEqualTo(200);
+        assertThat(tookMillis).as("waited for the lease").isGreaterThanOrEqualTo(1_000);
+        assertThat(deadNode.load(base).orElseThrow().attributes()).containsKey("b");
+        assertThat(node.manager().getStatistics().lockWaits()).isEqualTo(1);
     }
 
     /** {@code [a, b, c]} as {@link List#toString()} writes it. */

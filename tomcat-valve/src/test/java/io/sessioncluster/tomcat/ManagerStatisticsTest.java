@@ -1,6 +1,7 @@
 package io.sessioncluster.tomcat;
 
 import io.sessioncluster.core.ChangeSet;
+import io.sessioncluster.core.Fence;
 import io.sessioncluster.core.WriteResult;
 import io.sessioncluster.core.store.StoreUnavailableException;
 import io.sessioncluster.testkit.InMemorySessionStore;
@@ -38,7 +39,7 @@ class ManagerStatisticsTest {
 
         StoreWrites failing = new StoreWrites(new ForwardingStore(store) {
             @Override
-            public WriteResult write(ChangeSet changes, io.sessioncluster.core.Fence fence) {
+            public WriteResult write(ChangeSet changes, Fence fence) {
                 throw new StoreUnavailableException("down", null);
             }
         }, manager.copies(), manager.counters());

@@ -84,20 +84,8 @@ class RedisLockingIT {
 
     @Test
     void theLockOfAHolderThatDiedEndsWithItsLease() {
-        TestNode node = node("nodeA");
-        Browser browser = new Browser();
-        String base = startSession(node, browser);
         try (SessionStore deadNode = redis.openStore()) {
-            assertThat(deadNode.lock(base, 1_500)).isInstanceOf(LockAttempt.Granted.class); // and never released
-
-            long started = System.nanoTime();
-            Browser.Reply reply = browser.call(node, "set", "name", "b", "value", "2");
-            long tookMillis = (System.nanoTime() - started) / 1_000_000;
-
-            assertThat(reply.status()).isEqualTo(200);
-            assertThat(tookMillis).as("waited for the lease").isGreaterThanOrEqualTo(1_000);
-            assertThat(deadNode.load(base).orElseThrow().attributes()).containsKey("b");
-            assertThat(node.manager().getStatistics().lockWaits()).isEqualTo(1);
+            LockingScenarios.aDeadHoldersLockEndsWithItsLease(node("nodeA"), deadNode);
         }
     }
 

@@ -1,6 +1,7 @@
 package io.sessioncluster.tomcat;
 
 import io.sessioncluster.core.ChangeSet;
+import io.sessioncluster.core.Fence;
 import io.sessioncluster.core.SessionRecord;
 import io.sessioncluster.core.store.StoreException;
 import io.sessioncluster.testkit.InMemorySessionStore;
@@ -13,6 +14,7 @@ import java.util.Set;
 import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** What a write's result means for the local copies. */
 class StoreWritesTest {
@@ -53,6 +55,29 @@ class StoreWritesTest {
         copies.register(current, "S1");
         writes.write(write(current, false, "c"));
         assertThat(current.isStale()).isFalse();
+    }
+
+    @Test
+    void aFencedWriteFailsAndLeavesTheCopyUsableForTheRequestsStillUsingItButUnregistered() {
+        ClusteredSession session = new ClusteredSession(manager);
+        session.setValid(true);
+        session.setId("S1", false);
+        writes.write(write(session, true, "a"));
+        long stale = ((io.sessioncluster.core.LockAttempt.Granted) store.lock("S1", 1)).token();
+        Await.until(java.time.Duration.ofSeconds(5), () -> store.lock("S1", 60_000),
+                a -> a instanceof io.sessioncluster.core.LockAttempt.Granted, "another node's grant");
+
+        StoreWrites counted = new StoreWrites(store, copies, manager.counters());
+        assertThatThrownBy(() -> counted.write(write(session, false, "b").fenced(new Fence(stale, true))))
+                .isInstanceOf(FencedWriteException.class);
+
+        // Another request of this node may still use the copy (it joined the lost lock): it must find its session,
+        // and its own write is refused the same way, rather than skipped unseen with a 200.
+        assertThat(session.isUsable()).isTrue();
+        assertThat(session.isStale()).isTrue();
+        assertThat(copies.get("S1")).isNull();
+        assertThat(store.load("S1").orElseThrow().attributes()).doesNotContainKey("b");
+        assertThat(manager.getStatistics().locksLost()).isEqualTo(1);
     }
 
     @Test

@@ -141,7 +141,7 @@ public interface SessionStore extends AutoCloseable {
      * this interface takes or returns (access times, {@code nowMillis}, {@link ExpiryClaim.Alive#expiresAt}) is on
      * it; a node converts its own readings with an offset it measures through this method, so that a node whose
      * clock is minutes off neither expires sessions early nor keeps them alive late. The Redis server's {@code TIME},
-     * the database's clock; a store without a clock of its own answers the caller's.
+     * the database's clock, the JGroups view coordinator's; a store without a clock of its own answers the caller's.
      */
     default long storeTimeMillis() {
         return System.currentTimeMillis();

@@ -65,15 +65,7 @@ final class Scripts {
     static final LuaScript TOUCH = new LuaScript("""
             local key = KEYS[1]
             if redis.call('EXISTS', key) == 0 then return 0 end
-            local stored = tonumber(redis.call('HGET', key, '#a'))
-            if stored and stored >= tonumber(ARGV[1]) then return 1 end
-            redis.call('HSET', key, '#a', ARGV[1])
-            local m = tonumber(redis.call('HGET', key, '#m'))
-            if m and m > 0 then
-              redis.call('PEXPIRE', key, string.format('%d', m * 1000 + tonumber(ARGV[2])))
-            end
-            return 1
-            """, ScriptOutputType.INTEGER);
+            """ + touchExisting(1, 2), ScriptOutputType.INTEGER);
 
     /**
      * ARGV: now ms. Returns {0} if gone, {1, #a, #m} if alive, {2, HGETALL} if expired (and deletes it: the
@@ -140,15 +132,7 @@ final class Scripts {
               redis.call('HDEL', key, '#lx')
             end
             if ARGV[2] == '-1' then return 1 end
-            local stored = tonumber(redis.call('HGET', key, '#a'))
-            if stored and stored >= tonumber(ARGV[2]) then return 1 end
-            redis.call('HSET', key, '#a', ARGV[2])
-            local m = tonumber(redis.call('HGET', key, '#m'))
-            if m and m > 0 then
-              redis.call('PEXPIRE', key, string.format('%d', m * 1000 + tonumber(ARGV[3])))
-            end
-            return 1
-            """, ScriptOutputType.INTEGER);
+            """ + touchExisting(2, 3), ScriptOutputType.INTEGER);
 
     /**
      * No ARGV. Returns nil if the session is missing, else {DUMP, PTTL, #a, #m}, and deletes it in the same
@@ -163,6 +147,23 @@ final class Scripts {
             redis.call('DEL', key)
             return {dump, ttl, h[1], h[2]}
             """, ScriptOutputType.MULTI);
+
+    /**
+     * The end of a touch of a hash known to exist: {@code #a} moves forward to {@code ARGV[access]} (never back) and
+     * the TTL restarts from the grace {@code ARGV[grace]}; returns 1. Shared by {@link #TOUCH} and {@link #UNLOCK}.
+     */
+    private static String touchExisting(int access, int grace) {
+        return """
+                local stored = tonumber(redis.call('HGET', key, '#a'))
+                if stored and stored >= tonumber(ARGV[%1$d]) then return 1 end
+                redis.call('HSET', key, '#a', ARGV[%1$d])
+                local m = tonumber(redis.call('HGET', key, '#m'))
+                if m and m > 0 then
+                  redis.call('PEXPIRE', key, string.format('%%d', m * 1000 + tonumber(ARGV[%2$d])))
+                end
+                return 1
+                """.formatted(access, grace);
+    }
 
     private Scripts() {
     }

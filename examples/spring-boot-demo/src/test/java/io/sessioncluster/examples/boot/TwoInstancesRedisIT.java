@@ -43,6 +43,11 @@ class TwoInstancesRedisIT extends SharedSessionsContract {
         assertThat(metric(a, "session.cluster.store.failures")).isZero();
         assertThat(new Browser().get(a, "/actuator/metrics/session.cluster.store.latency").body())
                 .contains("\"statistic\":\"COUNT\"").contains("\"statistic\":\"TOTAL_TIME\"");
+        // Non-sticky, so the session lock is on: nobody else held it, nothing waited in vain, nothing was taken.
+        assertThat(new Browser().get(a, "/actuator/metrics/session.cluster.lock.waits").body())
+                .contains("\"statistic\":\"COUNT\"").contains("\"statistic\":\"TOTAL_TIME\"");
+        assertThat(metric(a, "session.cluster.lock.timeouts")).isZero();
+        assertThat(metric(a, "session.cluster.lock.lost")).isZero();
     }
 
     @Test
