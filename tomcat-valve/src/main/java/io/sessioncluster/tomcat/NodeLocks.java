@@ -14,7 +14,6 @@ import org.apache.tomcat.util.res.StringManager;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -26,17 +25,20 @@ import java.util.concurrent.locks.LockSupport;
  * trip reads the version, see {@link SessionStore#lock}); requests that arrive meanwhile join its {@link LockHold};
  * the last to leave releases it, in the write of its changes or, if it changed nothing, with its touch.
  *
- * <p>A lock held elsewhere is asked for again after a short pause that doubles up to {@value #MAX_PAUSE_MILLIS} ms
+ * <p>A lock held elsewhere is asked for again after a short pause (a quarter of a millisecond) that doubles up to
+ * {@value #MAX_PAUSE_MILLIS} ms
  * and never passes the holder's remaining lease, until {@code lockWaitMillis} ran out ({@link LockTimeoutException}:
  * a 503). Leases of holds are renewed in the background while their requests run, so a long request keeps its lock
- * and a dead node's lock ends after one lease. Releases without a write go out on that background thread: the
- * response does not wait for them.
+ * and a dead node's lock ends after one lease. A release without a write is one store call with the request's touch,
+ * made before the response is released.
  */
 final class NodeLocks {
 
     private static final Log log = Logs.of(NodeLocks.class);
     private static final StringManager sm = StringManager.getManager(NodeLocks.class);
     static final long MAX_PAUSE_MILLIS = 32;
+    /** Most holds end within a round trip or two (a request on another node finishing): ask again soon. */
+    static final long FIRST_PAUSE_NANOS = 250_000;
 
     private final SessionStore store;
     private final long leaseMillis;
@@ -123,7 +125,7 @@ final class NodeLocks {
         }
         long started = System.nanoTime();
         long deadline = started + TimeUnit.MILLISECONDS.toNanos(waitMillis);
-        long pause = 1;
+        long pause = FIRST_PAUSE_NANOS;
         while (attempt instanceof LockAttempt.Held held) {
             long left = deadline - System.nanoTime();
             if (left <= 0) {
@@ -135,9 +137,9 @@ final class NodeLocks {
                 }
                 throw new LockTimeoutException(waitMillis);
             }
-            long sleep = Math.min(TimeUnit.MILLISECONDS.toNanos(Math.min(pause, held.remainingMillis())), left);
-            LockSupport.parkNanos(Math.max(sleep, 100_000));
-            pause = Math.min(pause * 2, MAX_PAUSE_MILLIS);
+            long sleep = Math.min(Math.min(pause, TimeUnit.MILLISECONDS.toNanos(held.remainingMillis())), left);
+            LockSupport.parkNanos(Math.max(sleep, FIRST_PAUSE_NANOS));
+            pause = Math.min(pause * 2, TimeUnit.MILLISECONDS.toNanos(MAX_PAUSE_MILLIS));
             attempt = store.lock(baseId, leaseMillis);
         }
         counters.lockWaited(System.nanoTime() - started);
@@ -159,8 +161,9 @@ final class NodeLocks {
     }
 
     /**
-     * Releases the lock of a hold whose last request wrote nothing, recording its access in the same store call, on
-     * the background thread. A release that fails leaves the lock to its lease.
+     * Releases the lock of a hold whose last request wrote nothing, recording its access in the same store call. On
+     * the request's thread, before its response is released: the same client's next request, sent at once to another
+     * node, then finds the lock free instead of waiting for it. A release that fails leaves the lock to its lease.
      *
      * @param sessionId the session's base id now (a request may have changed it: the lock moved with it)
      * @param touch     the access to record, or null
@@ -170,21 +173,14 @@ final class NodeLocks {
         if (token == 0) {
             return;
         }
-        Runnable release = () -> {
-            try {
-                store.unlock(sessionId, token, touch);
-            } catch (StoreException e) {
-                long suppressed = warnings.permit("release");
-                if (suppressed >= 0) {
-                    log.warn(sm.getString("locks.releaseFailed", SessionIds.redact(sessionId), e.getMessage(),
-                            Long.valueOf(leaseMillis), Long.valueOf(suppressed)));
-                }
-            }
-        };
         try {
-            background.execute(release);
-        } catch (RejectedExecutionException e) {
-            release.run(); // stopping: release now rather than leave the lock to its lease
+            store.unlock(sessionId, token, touch);
+        } catch (StoreException e) {
+            long suppressed = warnings.permit("release");
+            if (suppressed >= 0) {
+                log.warn(sm.getString("locks.releaseFailed", SessionIds.redact(sessionId), e.getMessage(),
+                        Long.valueOf(leaseMillis), Long.valueOf(suppressed)));
+            }
         }
     }
 
@@ -215,7 +211,7 @@ final class NodeLocks {
         return holds.size();
     }
 
-    /** Stops renewing; releases still queued are sent first. */
+    /** Stops renewing. */
     void close() {
         background.shutdown();
         try {
