@@ -190,7 +190,8 @@ class FaultSuiteIT {
             assertThat(at).as(client.name + ": acknowledged [" + value + "] is in the ledger; attempts around it:\n"
                     + client.attemptsAround(value) + "\nfaults: " + TIMELINE + "\nledger: " + ledger)
                     .isGreaterThanOrEqualTo(0);
-            assertThat(stored.lastIndexOf(value)).as(client.name + ": [" + value + "] once").isEqualTo(at);
+            assertThat(stored.lastIndexOf(value)).as(client.name + ": [" + value + "] once; attempts around it:\n"
+                    + client.attemptsAround(value) + "\nledger: " + ledger).isEqualTo(at);
             assertThat(at).as(client.name + ": [" + value + "] after its previous append").isGreaterThan(previous);
             previous = at;
         }

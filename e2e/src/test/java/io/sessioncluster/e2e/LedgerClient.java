@@ -10,6 +10,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * One client of the fault suite: appends values to its session's ledger through the balancer as fast as it gets
  * answers, and records every append that was acknowledged (200 "ok"). Every attempt carries a new value, so a request
  * whose answer was lost (the node died after the write) can show up in the ledger unacknowledged, never twice.
+ * Appends are POSTs, which no layer between the client and Tomcat repeats.
  * Answers other than 200 are counted, as is the longest time it went without an acknowledged append while trying.
  */
 final class LedgerClient implements Runnable {
@@ -44,7 +45,10 @@ final class LedgerClient implements Runnable {
             long sent = System.currentTimeMillis();
             String served = "";
             try {
-                Browser.Page page = browser.get(port, "/" + LedgerWar.APP + "/append.jsp?v=" + value + "&pause=" + pauseMillis);
+                // POST: an HTTP client may send a GET again on its own when a kept-alive connection drops, and the
+                // second append would show up as a duplicate; it never repeats a POST.
+                Browser.Page page = browser.postForm(port, "/" + LedgerWar.APP + "/append.jsp",
+                        "v=" + value + "&pause=" + pauseMillis);
                 status = page.status() == 200 && page.body().startsWith("ok") ? 200 : page.status();
                 served = page.body().startsWith("ok ") ? page.body().substring(3).trim() : "";
             } catch (UncheckedIOException e) {
