@@ -496,7 +496,6 @@ public class ClusteredSessionManager extends ManagerBase {
         } else {
             session = rt.resolver.resolve(requestedId);
         }
-        scope.lockedSession(session);
         scope.verified(requestedId, session);
         return session;
     }

@@ -73,10 +73,13 @@ final class NodeLocks {
      */
     LockHold enter(String baseId) {
         while (true) {
-            LockHold fresh = new LockHold(baseId);
-            LockHold current = holds.putIfAbsent(baseId, fresh);
+            LockHold current = holds.get(baseId);
             if (current == null) {
-                return take(fresh);
+                LockHold fresh = new LockHold(baseId);
+                current = holds.putIfAbsent(baseId, fresh);
+                if (current == null) {
+                    return take(fresh);
+                }
             }
             if (current.isPastLease(TimeUnit.MILLISECONDS.toNanos(leaseMillis))) {
                 holds.remove(baseId, current); // its requests finish under it (fenced); this one takes the lock anew

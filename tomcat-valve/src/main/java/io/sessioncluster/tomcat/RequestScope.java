@@ -24,7 +24,6 @@ final class RequestScope {
     private boolean storeFailed;
     private boolean asyncWriteFailed;
     private LockHold lock;
-    private ClusteredSession lockedSession;
 
     synchronized void accessed(ClusteredSession session) {
         sessions.computeIfAbsent(session, s -> new HashSet<>());
@@ -69,22 +68,18 @@ final class RequestScope {
         lock = hold;
     }
 
-    /** The session the valve resolved under the lock (null if none): its writes carry the lock's fence. */
-    synchronized void lockedSession(ClusteredSession session) {
-        lockedSession = session;
-    }
-
     /**
-     * Whether {@code session} is the one the lock is for: the session resolved under it, or one of the lock's id (the
-     * copy may have been reloaded meanwhile). The lock moves with a session whose id changes, as the store moves it.
+     * Whether {@code session} is the one the lock is for: the session the valve resolved under it (the verified one,
+     * followed through id changes), or one of the lock's id (the copy may have been reloaded meanwhile). The lock
+     * moves with a session whose id changes, as the store moves it.
      */
     synchronized boolean isLocked(ClusteredSession session, LockHold hold) {
-        return session == lockedSession || hold.baseId.equals(session.baseId());
+        return session == verifiedSession || hold.baseId.equals(session.baseId());
     }
 
     /** The base id {@code hold} is under now: the locked session's current one. */
     synchronized String lockedId(LockHold hold) {
-        return lockedSession != null ? lockedSession.baseId() : hold.baseId;
+        return verifiedSession != null ? verifiedSession.baseId() : hold.baseId;
     }
 
     /** The lock hold, or null; it stays with the scope. */

@@ -8,7 +8,6 @@ import org.jgroups.SuspectedException;
 import org.jgroups.UnreachableException;
 import org.jgroups.View;
 
-import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
@@ -35,7 +34,6 @@ import java.util.function.Supplier;
  */
 final class ClusterClock {
 
-    private static final long PAUSE_MILLIS = 10;
     private static final byte[] REQUEST = new Wire.Out(Kind.TIME).bytes();
 
     private final Supplier<View> view;
@@ -62,7 +60,7 @@ final class ClusterClock {
      * @throws StoreException if the answer is malformed
      */
     long now() {
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+        Deadline deadline = new Deadline(timeoutMillis);
         while (true) {
             View v = view.get();
             Address me = self.get();
@@ -75,13 +73,13 @@ final class ClusterClock {
             }
             byte[] answer;
             try {
-                answer = messaging.call(coordinator, REQUEST, Math.max(1, remainingMillis(deadline)));
+                answer = messaging.call(coordinator, REQUEST, deadline.callMillis());
             } catch (SuspectedException | UnreachableException e) {
-                if (remainingMillis(deadline) <= 0) {
+                if (deadline.passed()) {
                     throw new StoreUnavailableException("no coordinator answered TIME within " + timeoutMillis
                             + " ms", e);
                 }
-                pause(); // it left: the next view names the next coordinator
+                Deadline.pause(); // it left: the next view names the next coordinator
                 continue;
             } catch (Exception e) {
                 throw new StoreUnavailableException("the coordinator " + coordinator + " did not answer TIME within "
@@ -114,18 +112,5 @@ final class ClusterClock {
         long time = in.positive("clock reading");
         in.end();
         return time;
-    }
-
-    private static long remainingMillis(long deadlineNanos) {
-        return TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime());
-    }
-
-    private static void pause() {
-        try {
-            Thread.sleep(PAUSE_MILLIS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new StoreUnavailableException("interrupted", e);
-        }
     }
 }

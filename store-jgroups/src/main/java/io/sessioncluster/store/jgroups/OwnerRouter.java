@@ -7,7 +7,6 @@ import org.jgroups.Address;
 import org.jgroups.SuspectedException;
 import org.jgroups.UnreachableException;
 
-import java.util.concurrent.TimeUnit;
 import java.util.function.BiFunction;
 import java.util.function.Supplier;
 
@@ -19,7 +18,6 @@ import java.util.function.Supplier;
 final class OwnerRouter {
 
     /** How long to wait before looking for the owner again. */
-    private static final long PAUSE_MILLIS = 10;
 
     private final Supplier<Topology> topology;
     private final Messaging messaging;
@@ -52,7 +50,7 @@ final class OwnerRouter {
 
     /** The owner's answer to {@code request} about session {@code id}, of whatever kind but RETRY. */
     Wire.In route(String id, byte[] request) {
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+        Deadline deadline = new Deadline(timeoutMillis);
         Exception last = null;
         while (true) {
             checkOpen.run();
@@ -62,7 +60,7 @@ final class OwnerRouter {
                 byte[] answer;
                 try {
                     answer = primary.equals(t.self()) ? answerLocally.apply(t.self(), request)
-                            : messaging.call(primary, request, Math.max(1, remainingMillis(deadline)));
+                            : messaging.call(primary, request, deadline.callMillis());
                 } catch (SuspectedException | UnreachableException e) {
                     answer = null;
                     last = e;
@@ -79,24 +77,11 @@ final class OwnerRouter {
                     }
                 }
             }
-            if (remainingMillis(deadline) <= 0) {
+            if (deadline.passed()) {
                 throw new StoreUnavailableException("no owner of session " + SessionIds.redact(id)
                         + " answered within " + timeoutMillis + " ms (cluster " + clusterName + ")", last);
             }
-            pause();
-        }
-    }
-
-    private static long remainingMillis(long deadlineNanos) {
-        return TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime());
-    }
-
-    private static void pause() {
-        try {
-            Thread.sleep(PAUSE_MILLIS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new StoreUnavailableException("interrupted", e);
+            Deadline.pause();
         }
     }
 }

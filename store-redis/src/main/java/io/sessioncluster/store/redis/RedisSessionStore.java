@@ -200,8 +200,12 @@ final class RedisSessionStore implements SessionStore {
     public long storeTimeMillis() {
         return execute("time", null, (call, redis) -> {
             List<byte[]> time = call.await(redis.time());
-            return HashLayout.number("TIME", "seconds", time.get(0)) * 1000
-                    + HashLayout.number("TIME", "microseconds", time.get(1)) / 1000;
+            try {
+                return Long.parseLong(new String(time.get(0), StandardCharsets.US_ASCII)) * 1000
+                        + Long.parseLong(new String(time.get(1), StandardCharsets.US_ASCII)) / 1000;
+            } catch (RuntimeException e) {
+                throw new StoreException("Redis answered TIME with something that is not a time", e);
+            }
         });
     }
 
