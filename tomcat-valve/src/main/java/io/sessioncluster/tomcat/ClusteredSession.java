@@ -10,10 +10,7 @@ import org.apache.catalina.session.StandardSession;
 import org.apache.tomcat.util.res.StringManager;
 
 import java.security.Principal;
-import java.util.Collection;
-import java.util.Collections;
 import java.util.LinkedHashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -53,13 +50,6 @@ final class ClusteredSession extends StandardSession {
     private final transient Set<String> readsOutsideRequest = ConcurrentHashMap.newKeySet();
     /** Attribute name to fingerprint of its encoded form as last written or loaded. */
     private final transient Map<String, Long> fingerprints = new ConcurrentHashMap<>();
-    /**
-     * Names a request read together (sorted) to the fingerprint of their joint encoding, recorded when each of
-     * them matched {@link #fingerprints}; emptied whenever a fingerprint changes (see {@link ChangeSetBuilder}).
-     */
-    private final transient Map<List<String>, Long> verifiedReadSets = new ConcurrentHashMap<>();
-    /** Counts changes of {@link #verifiedReadSets}' inputs; guarded by that map's monitor. */
-    private transient long readSetGeneration;
     private transient volatile long storedVersion;
     private transient volatile boolean stale;
     /** Requests between {@code access()} and {@code endAccess()}: an eviction must not pull the copy from under them. */
@@ -108,11 +98,15 @@ final class ClusteredSession extends StandardSession {
         }
         super.setAttribute(name, value, notify);
         if (name != null && value != null) {
-            forgetReadSetsWith(List.of(name));
-            synchronized (marks) {
-                setNames.add(name);
-                removedNames.remove(name);
-            }
+            markSet(name);
+        }
+    }
+
+    /** {@code name} was set: the end of the request writes it, unless its fingerprint shows it unchanged. */
+    void markSet(String name) {
+        synchronized (marks) {
+            setNames.add(name);
+            removedNames.remove(name);
         }
     }
 
@@ -128,7 +122,6 @@ final class ClusteredSession extends StandardSession {
                 setNames.remove(name);
             }
             fingerprints.remove(name);
-            forgetReadSetsWith(List.of(name));
         }
     }
 
@@ -231,14 +224,12 @@ final class ClusteredSession extends StandardSession {
         }
     }
 
-    /** Takes the change marks for one write. Names read by the request are handled by the caller. */
-    SessionChanges takeChanges(Set<String> requestReads, Set<String> readsOut) {
-        readsOut.addAll(requestReads);
-        for (String name : readsOutsideRequest) {
-            readsOutsideRequest.remove(name);
-            readsOut.add(name);
-        }
+    /** Takes the change marks for one write; reads are handled by the caller. */
+    SessionChanges takeChanges() {
         synchronized (marks) {
+            if (!created && !metadataChanged && !authChanged && setNames.isEmpty() && removedNames.isEmpty()) {
+                return SessionChanges.NONE;
+            }
             SessionChanges taken = new SessionChanges(setNames, removedNames, created, metadataChanged, authChanged);
             setNames.clear();
             removedNames.clear();
@@ -247,6 +238,19 @@ final class ClusteredSession extends StandardSession {
             authChanged = false;
             return taken;
         }
+    }
+
+    /** Takes the names read outside any request scope (background or foreign threads) since the last write. */
+    Set<String> takeReadsOutsideRequest() {
+        if (readsOutsideRequest.isEmpty()) {
+            return Set.of();
+        }
+        Set<String> taken = new java.util.HashSet<>();
+        for (String name : readsOutsideRequest) {
+            readsOutsideRequest.remove(name);
+            taken.add(name);
+        }
+        return taken;
     }
 
     /** Gives back marks of a write that failed; marks made since win over them. */
@@ -258,7 +262,6 @@ final class ClusteredSession extends StandardSession {
                 }
                 fingerprints.remove(name);
             }
-            forgetAllReadSets();
             for (String name : failed.removed()) {
                 if (!setNames.contains(name)) {
                     removedNames.add(name);
@@ -301,51 +304,9 @@ final class ClusteredSession extends StandardSession {
 
     void fingerprinted(Map<String, Long> encoded) {
         if (!encoded.isEmpty()) {
-            forgetReadSetsWith(encoded.keySet());
             fingerprints.putAll(encoded);
         }
     }
-
-    /** A read set stays verified only while none of its attributes is set, removed or written again. */
-    private void forgetReadSetsWith(Collection<String> names) {
-        synchronized (verifiedReadSets) {
-            readSetGeneration++;
-            verifiedReadSets.keySet().removeIf(readSet -> !Collections.disjoint(readSet, names));
-        }
-    }
-
-    private void forgetAllReadSets() {
-        synchronized (verifiedReadSets) {
-            readSetGeneration++;
-            verifiedReadSets.clear();
-        }
-    }
-
-    /** The joint fingerprint of {@code names} when they last matched their stored fingerprints, or null. */
-    Long verifiedReadSet(List<String> names) {
-        return verifiedReadSets.get(names);
-    }
-
-    /** Taken before encoding a read set: {@link #readSetVerified} ignores a result that a change overtook. */
-    long readSetGeneration() {
-        synchronized (verifiedReadSets) {
-            return readSetGeneration;
-        }
-    }
-
-    void readSetVerified(List<String> names, long jointFingerprint, long generation) {
-        synchronized (verifiedReadSets) {
-            if (generation != readSetGeneration) {
-                return; // another request changed a fingerprint meanwhile: what was verified may be outdated
-            }
-            if (verifiedReadSets.size() >= MAX_READ_SETS) {
-                verifiedReadSets.clear(); // an application whose requests read ever new combinations: start over
-            }
-            verifiedReadSets.put(names, jointFingerprint);
-        }
-    }
-
-    private static final int MAX_READ_SETS = 16;
 
     // ---------------------------------------------------------------- store state
 
@@ -397,7 +358,6 @@ final class ClusteredSession extends StandardSession {
         this.isValid = true;
         this.attributes.putAll(values);
         this.fingerprints.putAll(encodedFingerprints);
-        forgetAllReadSets();
         this.storedVersion = record.version();
         this.loadedAtNanos = System.nanoTime();
         restoreAuth(auth);

@@ -10,6 +10,9 @@ import java.util.Set;
  */
 record SessionChanges(Set<String> set, Set<String> removed, boolean created, boolean metadata, boolean auth) {
 
+    /** No marks: what most requests take. */
+    static final SessionChanges NONE = new SessionChanges(Set.of(), Set.of(), false, false, false);
+
     SessionChanges(Set<String> set, Set<String> removed, boolean created, boolean metadata) {
         this(set, removed, created, metadata, false);
     }

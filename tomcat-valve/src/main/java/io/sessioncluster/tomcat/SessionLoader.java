@@ -4,13 +4,13 @@ import io.sessioncluster.core.SessionIds;
 import io.sessioncluster.core.SessionRecord;
 import io.sessioncluster.core.codec.AttributeCodec;
 import io.sessioncluster.core.codec.CodecException;
-import io.sessioncluster.core.codec.Fingerprint;
 
 import org.apache.juli.logging.Log;
 import org.apache.tomcat.util.res.StringManager;
 
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
@@ -51,8 +51,9 @@ final class SessionLoader {
                 continue;
             }
             try {
-                values.put(name, codec.decode(attribute.getValue()));
-                fingerprints.put(name, Long.valueOf(Fingerprint.of(attribute.getValue())));
+                Object value = codec.decode(attribute.getValue());
+                values.put(name, value);
+                fingerprint(value).ifPresent(f -> fingerprints.put(name, f));
             } catch (CodecException e) {
                 log.warn(sm.getString("manager.attributeDropped", name, SessionIds.redact(record.id()), e.reason(),
                         e.getMessage()));
@@ -68,5 +69,17 @@ final class SessionLoader {
                 clock.toNode(record.lastAccessedTime()), record.maxInactiveSeconds(), record.attributes());
         session.loadFrom(local, values, fingerprints, authState);
         return session;
+    }
+
+    /**
+     * The baseline of the in-place mutation check, taken from the decoded value; none if it cannot be taken (the
+     * attribute then counts as changed whenever a request reads it).
+     */
+    private Optional<Long> fingerprint(Object decoded) {
+        try {
+            return Optional.of(codec.fingerprint(decoded));
+        } catch (RuntimeException e) {
+            return Optional.empty();
+        }
     }
 }

@@ -169,7 +169,7 @@ class ChangeSetBuilderTest {
     }
 
     @Test
-    void attributesReadTogetherAndUnchangedAreEncodedOnceAsOneGraph() {
+    void aReadAttributeIsEncodedOnlyWhenItChangedAndThenOnce() {
         CountingCodec counting = new CountingCodec();
         ChangeSetBuilder counted = new ChangeSetBuilder(counting, AUTH, true);
         List<Object> shared = new ArrayList<>(List.of("apple"));
@@ -177,30 +177,50 @@ class ChangeSetBuilderTest {
                 "wishlist", new ArrayList<>(List.of(shared))));
 
         assertThat(counted.build(session, Set.of("cart", "wishlist"), 2)).isNull();
-        assertThat(counting.encodes).as("first time: jointly, then each alone to verify").isEqualTo(3);
-
-        counting.encodes = 0;
-        assertThat(counted.build(session, Set.of("wishlist", "cart"), 3)).isNull();
-        assertThat(counting.encodes).as("verified before: one joint encoding").isEqualTo(1);
+        assertThat(counting.encodes).as("unchanged: fingerprinted, never encoded").isZero();
 
         shared.add("pear"); // the object both attributes hold, mutated in place
         PendingWrite write = counted.build(session, Set.of("cart", "wishlist"), 4);
         assertThat(write).isNotNull();
         assertThat(write.changes().setAttributes()).containsOnlyKeys("cart", "wishlist");
+        assertThat(counting.encodes).as("each changed attribute encoded once").isEqualTo(2);
+
+        counting.encodes = 0;
+        assertThat(counted.build(session, Set.of("cart", "wishlist"), 5)).as("written: the new state is known").isNull();
+        assertThat(counting.encodes).isZero();
     }
 
     @Test
-    void aReadSetIsNoLongerTrustedOnceOneOfItsAttributesWasWrittenAlone() {
+    void settingAnAttributeToItsUnchangedValueWritesNothing() {
+        List<String> cart = new ArrayList<>(List.of("apple"));
+        ClusteredSession session = loadedWithCart(cart);
+
+        session.markSet("cart"); // setAttribute("cart", cart), as Spring does with its session-scoped beans on every request
+        assertThat(builder.build(session, Set.of(), 2)).isNull();
+        assertThat(session.hasUnsentChanges()).isFalse();
+
+        cart.add("pear");
+        session.markSet("cart");
+        PendingWrite changed = builder.build(session, Set.of(), 3);
+        assertThat(changed.changes().setAttributes()).containsOnlyKeys("cart");
+        assertThat(CODEC.decode(changed.changes().setAttributes().get("cart"))).isEqualTo(List.of("apple", "pear"));
+
+        session.markSet("cart"); // set again after its write, unchanged
+        assertThat(builder.build(session, Set.of(), 4)).isNull();
+    }
+
+    @Test
+    void aValueChangedBackAfterItsWriteIsWrittenAgain() {
         List<String> cart = new ArrayList<>(List.of("apple"));
         List<String> wishlist = new ArrayList<>(List.of("plum"));
         ClusteredSession session = loaded(Map.of("cart", cart, "wishlist", wishlist));
-        assertThat(builder.build(session, Set.of("cart", "wishlist"), 2)).isNull(); // verified: apple, plum
+        assertThat(builder.build(session, Set.of("cart", "wishlist"), 2)).isNull();
 
         cart.add("pear");
         PendingWrite alone = builder.build(session, Set.of("cart"), 3); // stored now: apple+pear
         assertThat(alone.changes().setAttributes()).containsOnlyKeys("cart");
 
-        cart.remove("pear"); // back to the content the read set was verified with, but not what is stored
+        cart.remove("pear"); // back to the content first loaded, but not what is stored
         PendingWrite back = builder.build(session, Set.of("cart", "wishlist"), 4);
         assertThat(back).isNotNull();
         assertThat(back.changes().setAttributes()).containsOnlyKeys("cart");
@@ -208,21 +228,16 @@ class ChangeSetBuilderTest {
     }
 
     @Test
-    void aReadSetVerifiedWhileAnotherRequestChangedOneOfItsAttributesIsNotRecorded() {
-        ClusteredSession session = loaded(Map.of("cart", new ArrayList<>(List.of("apple")),
-                "wishlist", new ArrayList<>(List.of("plum"))));
-        List<String> readSet = List.of("cart", "wishlist");
-        long generation = session.readSetGeneration();
-        session.fingerprinted(Map.of("cart", 7L)); // another request wrote the cart meanwhile
-        session.readSetVerified(readSet, 42L, generation);
-        assertThat(session.verifiedReadSet(readSet)).isNull();
+    void aMutationFoundInPlaceIsGivenBackAsASetMarkWhenItsWriteFails() {
+        List<String> cart = new ArrayList<>(List.of("apple"));
+        ClusteredSession session = loadedWithCart(cart);
+        cart.add("pear");
+        PendingWrite write = builder.build(session, Set.of("cart"), 2);
+        assertThat(write.taken().set()).containsExactly("cart");
 
-        session.readSetVerified(readSet, 42L, session.readSetGeneration());
-        assertThat(session.verifiedReadSet(readSet)).isEqualTo(42L);
-        session.fingerprinted(Map.of("lastPage", 8L)); // not part of the read set
-        assertThat(session.verifiedReadSet(readSet)).isEqualTo(42L);
-        session.fingerprinted(Map.of("wishlist", 9L));
-        assertThat(session.verifiedReadSet(readSet)).isNull();
+        session.restoreChanges(write.taken());
+        PendingWrite again = builder.build(session, Set.of(), 3);
+        assertThat(again.changes().setAttributes()).containsOnlyKeys("cart");
     }
 
     /** Session S1 (version 3) as loaded from the store, holding {@code attributes}. */
@@ -240,9 +255,20 @@ class ChangeSetBuilderTest {
         return session;
     }
 
-    /** {@link #CODEC}, counting its encodings. */
+    /** {@link #CODEC} with a fingerprint that needs no encoding (as the Kryo codec's walk), counting encodings. */
     private static final class CountingCodec implements AttributeCodec {
         int encodes;
+
+        @Override
+        public long fingerprint(Object value) {
+            return Fingerprint.of(CODEC.encode(value));
+        }
+
+        @Override
+        public Encoded encodeIfChanged(Object value, Long known) {
+            long fingerprint = fingerprint(value);
+            return known != null && known == fingerprint ? null : new Encoded(encode(value), fingerprint);
+        }
 
         @Override
         public byte[] encode(Object value) {

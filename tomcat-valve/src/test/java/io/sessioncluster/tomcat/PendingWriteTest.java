@@ -34,8 +34,7 @@ class PendingWriteTest {
     void aFailedWriteGivesItsMarksBackWithoutOverridingNewerOnes() {
         PendingWrite failed = write(true, 1, Map.of("a", bytes(1), "b", bytes(2)), Set.of("c"));
         session.restoreChanges(failed.taken());
-        Set<String> reads = new java.util.HashSet<>();
-        SessionChanges again = session.takeChanges(Set.of(), reads);
+        SessionChanges again = session.takeChanges();
         assertThat(again.set()).containsExactlyInAnyOrder("a", "b");
         assertThat(again.removed()).containsExactly("c");
         assertThat(again.created()).isTrue();

@@ -57,6 +57,26 @@ class ReplicationIT {
     }
 
     @Test
+    void settingAnAttributeAgainUnchangedWritesNothingAndChangedWritesIt() {
+        TestNode a = cluster.node("nodeA", "sticky", "false");
+        TestNode b = cluster.node("nodeB", "sticky", "false");
+        Browser browser = new Browser();
+        assertThat(browser.call(a, "append", "name", "cart", "value", "apple").body()).isEqualTo("[apple]");
+        String id = browser.cookie();
+        long writes = a.manager().getStatistics().writes();
+
+        for (int i = 0; i < 3; i++) {
+            assertThat(browser.callAs(id, a, "setAgain", "name", "cart").body()).isEqualTo("[apple]");
+        }
+        assertThat(a.manager().getStatistics().writes()).as("the same value set again: no write").isEqualTo(writes);
+
+        assertThat(browser.callAs(id, a, "append", "name", "cart", "value", "pear").body()).isEqualTo("[apple, pear]");
+        assertThat(browser.callAs(id, a, "setAgain", "name", "cart").body()).isEqualTo("[apple, pear]");
+        assertThat(a.manager().getStatistics().writes()).isEqualTo(writes + 1);
+        assertThat(browser.callAs(id, b, "get", "name", "cart").body()).isEqualTo("[apple, pear]");
+    }
+
+    @Test
     void withoutMutationDetectionAnInPlaceChangeStaysLocalUntilSetAttribute() {
         TestNode a = cluster.node("nodeA", "sticky", "false", "detectMutations", "false");
         TestNode b = cluster.node("nodeB", "sticky", "false", "detectMutations", "false");

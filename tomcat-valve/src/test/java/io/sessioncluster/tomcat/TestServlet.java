@@ -102,6 +102,13 @@ final class TestServlet extends HttpServlet {
                 list.add(value);
                 body = list.toString();
             }
+            case "setAgain" -> {
+                // The same instance set again, as Spring re-sets its session-scoped beans on every request.
+                session = req.getSession(true);
+                Object same = session.getAttribute(name);
+                session.setAttribute(name, same);
+                body = String.valueOf(same);
+            }
             case "appendShared" -> {
                 // In place, on a list the application made safe for its own threads (requests of one session on
                 // one node run side by side, as in Tomcat); a pause widens the read-change-write window.

@@ -27,13 +27,34 @@ public interface AttributeCodec {
     Object decode(byte[] bytes);
 
     /**
-     * {@link Fingerprint#of} the bytes {@link #encode} would return, for a check that needs no bytes: a codec may
-     * hash its buffer in place instead of copying it out.
+     * A 64-bit fingerprint of the state {@link #encode} would write, for the in-place mutation check: equal
+     * fingerprints mean the value did not change. By default {@link Fingerprint#of} the encoded bytes; the Kryo
+     * codec walks the graph instead ({@code GraphFingerprint}). Only comparable with fingerprints of the same
+     * codec on the same node. A decoded value's fingerprint is taken from the value, not from the bytes it was
+     * decoded from: re-encoding a decoded hash map may order it differently.
      *
      * @throws CodecException as {@link #encode}
      */
     default long fingerprint(Object value) {
         return Fingerprint.of(encode(value));
+    }
+
+    /**
+     * Encodes {@code value} unless its {@link #fingerprint} equals {@code known}: the end of a request encodes only
+     * what changed, and each change once.
+     *
+     * @param known the fingerprint recorded when the value was last written or loaded, or null
+     * @return null if unchanged; otherwise the bytes and their fingerprint (null if it could not be computed)
+     * @throws CodecException as {@link #encode}
+     */
+    default Encoded encodeIfChanged(Object value, Long known) {
+        byte[] bytes = encode(value);
+        long fingerprint = Fingerprint.of(bytes);
+        return known != null && known == fingerprint ? null : new Encoded(bytes, fingerprint);
+    }
+
+    /** An encoded value with its {@link #fingerprint}, null when that could not be computed. */
+    record Encoded(byte[] bytes, Long fingerprint) {
     }
 
     /**

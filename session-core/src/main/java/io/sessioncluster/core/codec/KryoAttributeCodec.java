@@ -1,9 +1,10 @@
 package io.sessioncluster.core.codec;
 
 import com.esotericsoftware.kryo.KryoException;
-import com.esotericsoftware.kryo.util.Pool;
 
+import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
 /**
@@ -23,25 +24,23 @@ final class KryoAttributeCodec implements AttributeCodec {
     /** Enough for a typical attribute without growing; larger buffers are not kept in the pool. */
     private static final int INITIAL_BUFFER = 8 * 1024;
     private static final int MAX_POOLED_BUFFER = 64 * 1024;
-    /** Request threads encoding at once; more than this build throw-away instances under a burst. */
-    private static final int POOL_SIZE = 64;
+    /** Kryo instances kept for request threads encoding at once (Tomcat's default is 200 request threads). */
+    private static final int POOL_SIZE = 1024;
     private static final int MAX_FAILURES = 64;
 
     private final ClassAllowList allowList;
     private final int maxBytes;
-    private final Pool<Context> pool;
+    private final StripedPool<Context> pool;
+    /** What the fingerprint walk reads of each class, shared by the pooled instances. */
+    private final Map<Class<?>, ClassShape> shapes = new ConcurrentHashMap<>();
 
     KryoAttributeCodec(ClassAllowList allowList, int maxBytes, ClassLoader loader) {
         this.allowList = Objects.requireNonNull(allowList, "allowList");
         this.maxBytes = maxBytes;
         Objects.requireNonNull(loader, "loader");
         JavaAttributeCodec java = new JavaAttributeCodec(allowList, maxBytes, loader);
-        this.pool = new Pool<>(true, false, POOL_SIZE) {
-            @Override
-            protected Context create() {
-                return new Context(new SafeKryo(allowList, loader, java, maxBytes), maxBytes);
-            }
-        };
+        this.pool = new StripedPool<>(POOL_SIZE, () -> new Context(new SafeKryo(allowList, loader, java, maxBytes),
+                maxBytes, shapes));
     }
 
     @Override
@@ -49,10 +48,41 @@ final class KryoAttributeCodec implements AttributeCodec {
         return encodeThen(value, KryoBuffers.LimitedOutput::toBytes);
     }
 
-    /** Hashes the encoded bytes where Kryo wrote them: a mutation check needs no copy. */
+    /** Walks the graph ({@link GraphFingerprint}): no encoding, no buffer. */
     @Override
     public long fingerprint(Object value) {
-        return encodeThen(value, output -> Fingerprint.of(output.getBuffer(), 0, output.position()));
+        CodecFormat.checkAllowed(allowList, value);
+        Context context = pool.obtain();
+        try {
+            return context.fingerprint.of(value);
+        } catch (StackOverflowError e) {
+            throw new CodecException(CodecException.Reason.NOT_ENCODABLE, "object graph too deep to fingerprint", null);
+        } finally {
+            pool.free(context);
+        }
+    }
+
+    /** Walks first, and encodes only a value whose walk differs from {@code known}: a change is encoded once. */
+    @Override
+    public Encoded encodeIfChanged(Object value, Long known) {
+        Long fingerprint;
+        try {
+            fingerprint = fingerprint(value);
+        } catch (RuntimeException e) {
+            fingerprint = null; // the encoding below reports what cannot be encoded
+        }
+        if (fingerprint != null && fingerprint.equals(known)) {
+            return null;
+        }
+        return new Encoded(encode(value), fingerprint);
+    }
+
+    /** Hashes the bytes where Kryo wrote them, for values the walk does not take apart. Context held by the caller. */
+    private static long encodedHash(Context context, Object value) {
+        KryoBuffers.LimitedOutput output = context.output;
+        output.reset();
+        context.kryo.writeClassAndObject(output, value);
+        return Fingerprint.of(output.getBuffer(), 0, output.position());
     }
 
     private <T> T encodeThen(Object value, Function<KryoBuffers.LimitedOutput, T> result) {
@@ -165,16 +195,18 @@ final class KryoAttributeCodec implements AttributeCodec {
         return newline < 0 ? message : message.substring(0, newline);
     }
 
-    /** One pooled Kryo with the buffers it reads and writes through. */
+    /** One pooled Kryo with the buffers it reads and writes through, and its fingerprint walk. */
     private static final class Context {
         final SafeKryo kryo;
         final KryoBuffers.LimitedInput input = new KryoBuffers.LimitedInput();
+        final GraphFingerprint fingerprint;
         KryoBuffers.LimitedOutput output;
         int failures;
 
-        Context(SafeKryo kryo, int maxBytes) {
+        Context(SafeKryo kryo, int maxBytes, Map<Class<?>, ClassShape> shapes) {
             this.kryo = kryo;
             this.output = new KryoBuffers.LimitedOutput(INITIAL_BUFFER, maxBytes);
+            this.fingerprint = new GraphFingerprint(kryo, shapes, value -> encodedHash(this, value));
         }
     }
 }

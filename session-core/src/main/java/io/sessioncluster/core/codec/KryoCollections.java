@@ -129,6 +129,11 @@ final class KryoCollections {
             this.kind = kind;
         }
 
+        /** Whether the comparator is written before the elements (read by {@link ClassShape}). */
+        boolean writesItsComparator() {
+            return writesComparator(kind);
+        }
+
         @Override
         public void write(Kryo kryo, Output output, Collection<Object> collection) {
             Object[] elements = collection.toArray();
@@ -192,6 +197,11 @@ final class KryoCollections {
 
         MapSerializer(Kind kind) {
             this.kind = kind;
+        }
+
+        /** Whether the comparator is written before the elements (read by {@link ClassShape}). */
+        boolean writesItsComparator() {
+            return writesComparator(kind);
         }
 
         @Override

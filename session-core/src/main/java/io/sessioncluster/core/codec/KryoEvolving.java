@@ -46,6 +46,11 @@ final class KryoEvolving {
         private long namesReadInGraph = -1;
         private Field[] slots; // this graph's stream order mapped to local fields; null where the field is gone
 
+        /** The fields written, in order (read by {@link ClassShape}). */
+        Field[] fields() {
+            return fields;
+        }
+
         CompatibleFields(Kryo kryo, Class<T> type) {
             super(kryo, type);
             CachedField[] cached = getFields();

@@ -90,6 +90,10 @@ final class KryoSerializers {
             this.delegate = (Serializer<Object>) delegate;
         }
 
+        Serializer<Object> delegate() {
+            return delegate;
+        }
+
         @Override
         public void write(Kryo kryo, Output output, Object object) {
             delegate.write(kryo, output, object);

@@ -209,6 +209,10 @@ final class SafeKryo extends Kryo {
         public boolean useReferences(Class type) {
             return super.useReferences(type) && !VALUE_BASED.get(type);
         }
+
+        static boolean isValueBased(Class<?> type) {
+            return VALUE_BASED.get(type);
+        }
     }
 
     /**
