@@ -57,6 +57,15 @@ public final class SessionIds {
         return dot < 0 ? null : id.substring(dot + 1);
     }
 
+    /** Whether {@code id}'s route is {@code route} (null: no route), without cutting the id apart. */
+    public static boolean hasRoute(String id, String route) {
+        int dot = id.indexOf('.');
+        if (route == null) {
+            return dot < 0;
+        }
+        return dot >= 0 && id.length() - dot - 1 == route.length() && id.startsWith(route, dot + 1);
+    }
+
     /** {@code baseId} with {@code route} appended, or {@code baseId} alone if the route is null or empty. */
     public static String withRoute(String baseId, String route) {
         return route == null || route.isEmpty() ? baseId : baseId + '.' + route;

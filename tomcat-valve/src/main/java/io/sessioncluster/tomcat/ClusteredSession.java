@@ -67,10 +67,22 @@ final class ClusteredSession extends StandardSession {
         return (ClusteredSessionManager) manager;
     }
 
-    /** The store key: the id without its route. */
+    /** The store key: the id without its route; cut once per id, not on every request. */
     String baseId() {
-        return SessionIds.baseId(getIdInternal());
+        String id = getIdInternal();
+        BaseId cached = baseId;
+        if (cached == null || cached.id != id) {
+            cached = new BaseId(id, id == null ? null : SessionIds.baseId(id));
+            baseId = cached;
+        }
+        return cached.base;
     }
+
+    /** An id and its base id, replaced together when the id changes. */
+    private record BaseId(String id, String base) {
+    }
+
+    private transient volatile BaseId baseId;
 
     // ---------------------------------------------------------------- Tomcat behaviour we change
 

@@ -17,8 +17,12 @@ import java.util.Set;
  */
 final class RequestScope {
 
-    private final Map<ClusteredSession, Set<String>> sessions = new IdentityHashMap<>(2);
-    private final List<ClusteredSession> failedCreates = new ArrayList<>(1);
+    /** The first session the request used, and the names read from it: most requests use one session. */
+    private ClusteredSession first;
+    private Set<String> firstReads = Set.of();
+    /** Further sessions, rare (a request that changes its session's id, or several contexts' ids); null until then. */
+    private Map<ClusteredSession, Set<String>> more;
+    private List<ClusteredSession> failedCreates = List.of();
     private String verifiedId;
     private ClusteredSession verifiedSession;
     private boolean storeFailed;
@@ -26,17 +30,50 @@ final class RequestScope {
     private LockHold lock;
 
     synchronized void accessed(ClusteredSession session) {
-        sessions.computeIfAbsent(session, s -> new HashSet<>());
+        if (first == null) {
+            first = session;
+        } else if (first != session) {
+            moreReads(session);
+        }
     }
 
     synchronized void read(ClusteredSession session, String name) {
-        sessions.computeIfAbsent(session, s -> new HashSet<>()).add(name);
+        if (first == null) {
+            first = session;
+        }
+        if (first == session) {
+            if (firstReads.isEmpty()) {
+                firstReads = new HashSet<>(4);
+            }
+            firstReads.add(name);
+        } else {
+            moreReads(session).add(name);
+        }
+    }
+
+    private Set<String> moreReads(ClusteredSession session) {
+        if (more == null) {
+            more = new IdentityHashMap<>(2);
+        }
+        return more.computeIfAbsent(session, s -> new HashSet<>());
     }
 
     /** The sessions this request accessed, each with the attribute names it read; clears the scope. */
     synchronized List<Map.Entry<ClusteredSession, Set<String>>> takeSessions() {
-        List<Map.Entry<ClusteredSession, Set<String>>> taken = new ArrayList<>(sessions.entrySet());
-        sessions.clear();
+        if (first == null) {
+            return List.of();
+        }
+        List<Map.Entry<ClusteredSession, Set<String>>> taken;
+        if (more == null) {
+            taken = List.of(Map.entry(first, firstReads));
+        } else {
+            taken = new ArrayList<>(1 + more.size());
+            taken.add(Map.entry(first, firstReads));
+            taken.addAll(more.entrySet());
+        }
+        first = null;
+        firstReads = Set.of();
+        more = null;
         return taken;
     }
 
@@ -114,12 +151,15 @@ final class RequestScope {
 
     /** A session this request created could not be written. */
     synchronized void createFailed(ClusteredSession session) {
+        if (failedCreates.isEmpty()) {
+            failedCreates = new ArrayList<>(1);
+        }
         failedCreates.add(session);
     }
 
     synchronized List<ClusteredSession> takeFailedCreates() {
-        List<ClusteredSession> taken = List.copyOf(failedCreates);
-        failedCreates.clear();
+        List<ClusteredSession> taken = failedCreates;
+        failedCreates = List.of();
         return taken;
     }
 }

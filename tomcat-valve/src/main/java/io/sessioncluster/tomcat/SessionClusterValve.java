@@ -23,7 +23,6 @@ import org.apache.tomcat.util.res.StringManager;
 
 import java.io.IOException;
 import java.util.Arrays;
-import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -119,7 +118,7 @@ public final class SessionClusterValve extends ValveBase {
         }
         // Failover: the id names another node (or none); take the session over under this node's route.
         String ourRoute = emptyToNull(manager.getJvmRoute());
-        if (!Objects.equals(SessionIds.route(requested), ourRoute)) {
+        if (!SessionIds.hasRoute(requested, ourRoute)) {
             String newId = SessionIds.withRoute(SessionIds.baseId(requested), ourRoute);
             if (!newId.equals(session.getIdInternal())) {
                 manager.changeSessionId(session, newId);
