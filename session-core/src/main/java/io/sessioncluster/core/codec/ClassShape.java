@@ -16,9 +16,16 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.LocalTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
 import java.util.ArrayList;
+import java.util.Currency;
 import java.util.Date;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -38,7 +45,8 @@ final class ClassShape {
         STRING, BOOLEAN, BYTE, CHAR, SHORT, INT, LONG, FLOAT, DOUBLE, ENUM, FIELDS, COLLECTION, MAP,
         OBJECT_ARRAY, STRING_ARRAY, BYTES, CHARS, SHORTS, INTS, LONGS, FLOATS, DOUBLES, BOOLEANS,
         BIG_DECIMAL, BIG_INTEGER, UUID, DATE, TIMESTAMP, INSTANT, LOCAL_DATE, LOCAL_TIME, LOCAL_DATE_TIME,
-        DURATION, ATOMIC_BOOLEAN, ATOMIC_INT, ATOMIC_LONG, ENCODED, REJECTED
+        DURATION, ZONED_DATE_TIME, OFFSET_DATE_TIME, ZONE_ID, CURRENCY, LOCALE, ENUM_SET, ATOMIC_BOOLEAN, ATOMIC_INT,
+        ATOMIC_LONG, ENCODED, REJECTED
     }
 
     /** How a field's value is read: without boxing for primitives. */
@@ -61,6 +69,9 @@ final class ClassShape {
             Map.entry(Timestamp.class, Kind.TIMESTAMP), Map.entry(Instant.class, Kind.INSTANT),
             Map.entry(LocalDate.class, Kind.LOCAL_DATE), Map.entry(LocalTime.class, Kind.LOCAL_TIME),
             Map.entry(LocalDateTime.class, Kind.LOCAL_DATE_TIME), Map.entry(Duration.class, Kind.DURATION),
+            Map.entry(ZonedDateTime.class, Kind.ZONED_DATE_TIME), Map.entry(OffsetDateTime.class, Kind.OFFSET_DATE_TIME),
+            Map.entry(ZoneOffset.class, Kind.ZONE_ID), Map.entry(ZoneId.of("Europe/Paris").getClass(), Kind.ZONE_ID),
+            Map.entry(Currency.class, Kind.CURRENCY), Map.entry(Locale.class, Kind.LOCALE),
             Map.entry(AtomicBoolean.class, Kind.ATOMIC_BOOLEAN), Map.entry(AtomicInteger.class, Kind.ATOMIC_INT),
             Map.entry(AtomicLong.class, Kind.ATOMIC_LONG));
 
@@ -114,6 +125,9 @@ final class ClassShape {
         Kind value = VALUES.get(type);
         if (value != null && isKryoDefault(serializer)) {
             return simple(value, type, null);
+        }
+        if (EnumSet.class.isAssignableFrom(type) && unwrap(serializer) instanceof DefaultSerializers.EnumSetSerializer) {
+            return simple(Kind.ENUM_SET, type, null);
         }
         if (type == String[].class && unwrap(serializer) instanceof DefaultArraySerializers.StringArraySerializer) {
             return simple(Kind.STRING_ARRAY, type, null);

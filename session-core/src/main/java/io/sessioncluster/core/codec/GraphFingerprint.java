@@ -12,9 +12,15 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.LocalTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneId;
+import java.time.ZonedDateTime;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.Currency;
 import java.util.Date;
+import java.util.EnumSet;
+import java.util.Locale;
 import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.SortedMap;
@@ -196,14 +202,30 @@ final class GraphFingerprint {
             }
             case LOCAL_DATE -> mix(((LocalDate) value).toEpochDay());
             case LOCAL_TIME -> mix(((LocalTime) value).toNanoOfDay());
-            case LOCAL_DATE_TIME -> {
-                mix(((LocalDateTime) value).toLocalDate().toEpochDay());
-                mix(((LocalDateTime) value).toLocalTime().toNanoOfDay());
-            }
+            case LOCAL_DATE_TIME -> localDateTime((LocalDateTime) value);
             case DURATION -> {
                 mix(((Duration) value).getSeconds());
                 mix(((Duration) value).getNano());
             }
+            case ZONED_DATE_TIME -> {
+                ZonedDateTime time = (ZonedDateTime) value;
+                localDateTime(time.toLocalDateTime());
+                string(time.getZone().getId());
+            }
+            case OFFSET_DATE_TIME -> {
+                OffsetDateTime time = (OffsetDateTime) value;
+                localDateTime(time.toLocalDateTime());
+                mix(time.getOffset().getTotalSeconds());
+            }
+            case ZONE_ID -> string(((ZoneId) value).getId());
+            case CURRENCY -> string(((Currency) value).getCurrencyCode());
+            case LOCALE -> {
+                Locale locale = (Locale) value; // what Kryo writes of a locale
+                string(locale.getLanguage());
+                string(locale.getCountry());
+                string(locale.getVariant());
+            }
+            case ENUM_SET -> enumSet((EnumSet<?>) value);
             case ATOMIC_BOOLEAN -> mix(((AtomicBoolean) value).get() ? 1 : 0);
             case ATOMIC_INT -> mix(((AtomicInteger) value).get());
             case ATOMIC_LONG -> mix(((AtomicLong) value).get());
@@ -256,6 +278,28 @@ final class GraphFingerprint {
         for (Map.Entry<Object, Object> entry : map.entrySet()) {
             walk(entry.getKey());
             walk(entry.getValue());
+        }
+    }
+
+    private void localDateTime(LocalDateTime time) {
+        mix(time.toLocalDate().toEpochDay());
+        mix(time.toLocalTime().toNanoOfDay());
+    }
+
+    /** Kryo writes the enum class and the ordinals, without references; an empty set's class is not reachable here. */
+    private void enumSet(EnumSet<?> set) {
+        if (set.isEmpty()) {
+            mix(encodedHash.applyAsLong(set));
+            return;
+        }
+        mix(set.size());
+        boolean first = true;
+        for (Enum<?> constant : set) {
+            if (first) {
+                mix(shape(constant.getDeclaringClass()).classHash);
+                first = false;
+            }
+            mix(constant.ordinal());
         }
     }
 

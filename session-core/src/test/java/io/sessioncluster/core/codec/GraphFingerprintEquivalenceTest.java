@@ -240,7 +240,7 @@ class GraphFingerprintEquivalenceTest {
         }
 
         Object leaf() {
-            return switch (random.nextInt(14)) {
+            return switch (random.nextInt(19)) {
                 case 0 -> null;
                 case 1 -> random.nextInt(50);
                 case 2 -> (long) random.nextInt(50);
@@ -254,6 +254,13 @@ class GraphFingerprintEquivalenceTest {
                 case 10 -> EnumSet.of(Color.values()[random.nextInt(3)]);
                 case 11 -> new String[] {"a" + random.nextInt(3), null};
                 case 12 -> new double[] {random.nextInt(4)};
+                case 13 -> java.util.Currency.getInstance(random.nextBoolean() ? "EUR" : "USD");
+                case 14 -> random.nextBoolean() ? java.util.Locale.FRANCE : java.util.Locale.forLanguageTag("de-CH");
+                case 15 -> java.time.ZonedDateTime.of(2026, 1, 1 + random.nextInt(3), 0, 0, 0, 0,
+                        java.time.ZoneId.of(random.nextBoolean() ? "Europe/Paris" : "UTC"));
+                case 16 -> java.time.OffsetDateTime.of(2026, 1, 1, random.nextInt(3), 0, 0, 0,
+                        java.time.ZoneOffset.ofHours(random.nextInt(3)));
+                case 17 -> random.nextBoolean() ? EnumSet.noneOf(Color.class) : EnumSet.of(Color.RED, Color.BLUE);
                 default -> {
                     Hooked hooked = new Hooked();
                     hooked.value = random.nextInt(4);
@@ -309,8 +316,12 @@ class GraphFingerprintEquivalenceTest {
                 return "double array set";
             }
             if (target instanceof EnumSet<?> set) {
-                ((EnumSet<Color>) set).add(Color.values()[random.nextInt(3)]);
-                return "enum set add";
+                EnumSet<Color> colors = (EnumSet<Color>) set;
+                Color color = Color.values()[random.nextInt(3)];
+                if (!colors.remove(color)) {
+                    colors.add(color);
+                }
+                return "enum set toggle";
             }
             if (target instanceof Set<?> set) {
                 ((Set<Object>) set).add("s" + random.nextInt(4));
