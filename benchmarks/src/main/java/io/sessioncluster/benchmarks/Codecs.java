@@ -24,7 +24,7 @@ public final class Codecs {
 
     public static AttributeCodec create(CodecType type) {
         ClusterConfig config = new ClusterConfig("benchmark", WriteMode.SYNC, true, type,
-                ClassAllowList.of(List.of(ShopModel.ALLOW)), false, 1 << 20, 10_000, true, true, false, 10_000, 5_000, Settings.parse(List.of(), Map.of()));
+                ClassAllowList.of(List.of(ShopModel.ALLOW)), false, 1 << 20, 10_000, 1, true, true, false, 10_000, 5_000, Settings.parse(List.of(), Map.of()));
         return AttributeCodecs.create(config, Codecs.class.getClassLoader());
     }
 

@@ -55,8 +55,9 @@ final class ClusterRuntime {
         this.store = store;
         StoreWrites writes = new StoreWrites(store, copies, manager.counters());
         this.writer = config.writeMode() == WriteMode.ASYNC
-                ? new AsyncSessionWriter(writes, config.asyncQueueSize(), ASYNC_OFFER_TIMEOUT_MILLIS,
-                        TimeUnit.MILLISECONDS, "session-cluster-writer[" + contextName + "]")
+                ? new AsyncSessionWriter(writes, config.asyncQueueSize(), config.asyncWriters(),
+                        AsyncSessionWriter.DEFAULT_MAX_BATCH, ASYNC_OFFER_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS,
+                        "session-cluster-writer[" + contextName + "]")
                 : new SyncSessionWriter(writes);
         this.clock = new StoreClock(store, System::currentTimeMillis);
         clock.measure(); // the store may be down: then the flusher measures once it is back

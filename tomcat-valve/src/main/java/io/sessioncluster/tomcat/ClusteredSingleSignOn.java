@@ -75,7 +75,7 @@ public class ClusteredSingleSignOn extends SingleSignOn {
     private static final StringManager sm = StringManager.getManager(ClusteredSingleSignOn.class);
     /** Core settings that mean nothing without a session manager: refused rather than silently ignored. */
     private static final Set<String> NOT_APPLICABLE = Set.of(CoreSettings.WRITE_MODE.name(), CoreSettings.STICKY.name(),
-            CoreSettings.ASYNC_QUEUE_SIZE.name(), CoreSettings.HOLD_RESPONSE.name(),
+            CoreSettings.ASYNC_QUEUE_SIZE.name(), CoreSettings.ASYNC_WRITERS.name(), CoreSettings.HOLD_RESPONSE.name(),
             CoreSettings.DETECT_MUTATIONS.name());
     /** Session note: the SSO id whose listener this session object already carries (notes stay on the node). */
     private static final String LISTENING_NOTE = "io.sessioncluster.tomcat.sso";

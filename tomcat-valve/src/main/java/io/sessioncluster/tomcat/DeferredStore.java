@@ -145,6 +145,11 @@ final class DeferredStore implements SessionStore {
     }
 
     @Override
+    public List<WriteResult> writeAll(List<ChangeSet> changes) {
+        return call(s -> s.writeAll(changes));
+    }
+
+    @Override
     public long storeTimeMillis() {
         return call(SessionStore::storeTimeMillis);
     }

@@ -7,7 +7,8 @@ package io.sessioncluster.tomcat;
  * @param activeSessions  sessions this node holds a local copy of right now
  * @param writes          change sets the store accepted (both write modes)
  * @param bytesWritten    encoded attribute bytes of those change sets
- * @param writeNanos      time spent in store writes, accepted or failed, in nanoseconds
+ * @param writeNanos      time spent in store writes, accepted or failed, in nanoseconds (a write-behind batch's time
+ *                        shared among its sessions)
  * @param writeFailures   store writes that failed (an async write retried counts once per attempt)
  * @param failovers       requests whose session this node took over from another node (its route changed)
  * @param lockWaits       requests that waited for another node to release their session's lock, and got it

@@ -6,12 +6,15 @@ import io.sessioncluster.core.SessionIds;
 import io.sessioncluster.core.WriteResult;
 import io.sessioncluster.core.store.SessionStore;
 import io.sessioncluster.core.store.StoreException;
+import io.sessioncluster.core.store.StoreUnavailableException;
 
 import org.apache.juli.logging.Log;
 import org.apache.tomcat.util.res.StringManager;
 
+import java.util.ArrayList;
+import java.util.List;
 
-/** One write to the store and what its result means for the local copy; shared by both write modes. */
+/** One write (or one batch) to the store and what each result means for the local copy; shared by both write modes. */
 final class StoreWrites {
 
     private static final Log log = Logs.of(StoreWrites.class);
@@ -33,7 +36,63 @@ final class StoreWrites {
 
     /** Writes; throws {@link io.sessioncluster.core.store.StoreException} if the store fails. */
     void write(PendingWrite write) {
-        WriteResult result = timedWrite(write.changes(), write.fence());
+        apply(write, timedWrite(write.changes(), write.fence()));
+    }
+
+    /**
+     * Writes a batch in one {@link SessionStore#writeAll} call (write-behind: never fenced) and handles each result as
+     * {@link #write} does. An entry that failed on its own is handled here ({@link #failed}: its changes go back to
+     * its session), so the others are unaffected.
+     *
+     * @return the entries to send again because the store went down while handling their own result (an
+     *         {@code ALREADY_EXISTS} rewritten as an update); usually empty
+     * @throws io.sessioncluster.core.store.StoreUnavailableException if the store is down: the whole batch is to be
+     *         sent again
+     */
+    List<PendingWrite> writeAll(List<PendingWrite> batch) {
+        if (batch.stream().anyMatch(w -> w.fence().isFenced())) {
+            throw new IllegalArgumentException("a fenced write cannot be batched: locking needs writeMode=sync");
+        }
+        List<ChangeSet> changes = new ArrayList<>(batch.size());
+        batch.forEach(w -> changes.add(w.changes()));
+        long start = System.nanoTime();
+        List<WriteResult> results;
+        try {
+            results = store.writeAll(changes);
+        } catch (RuntimeException e) {
+            long share = (System.nanoTime() - start) / batch.size();
+            batch.forEach(w -> counters.writeFailed(share));
+            throw e;
+        }
+        if (results.size() != batch.size()) {
+            throw new IllegalStateException("the store answered " + results.size() + " results for " + batch.size()
+                    + " change sets");
+        }
+        // The batch's time shared out, so that writeNanos / writes stays the time one write costs.
+        long share = (System.nanoTime() - start) / batch.size();
+        List<PendingWrite> again = new ArrayList<>(0);
+        for (int i = 0; i < batch.size(); i++) {
+            PendingWrite write = batch.get(i);
+            WriteResult result = results.get(i);
+            if (result.status() == WriteResult.Status.FAILED) {
+                counters.writeFailed(share);
+                failed(write, new StoreException(result.problem()));
+                continue;
+            }
+            counters.written(write.changes().attributeBytes(), share);
+            try {
+                apply(write, result);
+            } catch (StoreUnavailableException e) {
+                again.add(write);
+            } catch (RuntimeException e) {
+                failed(write, e);
+            }
+        }
+        return again;
+    }
+
+    /** What a result means for the local copy. */
+    private void apply(PendingWrite write, WriteResult result) {
         if (result.status() == WriteResult.Status.ALREADY_EXISTS) {
             // A first write that reached the store although its answer did not (a timeout), retried: with
             // 128-bit random ids this, not a collision, is why the id exists.
@@ -59,6 +118,7 @@ final class StoreWrites {
                 throw new FencedWriteException(sm.getString("manager.fenced", SessionIds.redact(write.id())));
             }
             case ALREADY_EXISTS -> throw new IllegalStateException("an update cannot find the session existing");
+            case FAILED -> throw new StoreException(result.problem());
         }
     }
 

@@ -47,6 +47,21 @@ class ManagerSettingsTest {
     }
 
     @Test
+    void asyncWritersIsValidatedWithTheOthersAndReachesTheConfiguration() throws LifecycleException {
+        manager.setProperty("store", "memory");
+        manager.setProperty("writeMode", "async");
+        manager.setProperty("asyncWriters", "65");
+        assertThatThrownBy(() -> settingsOf(manager).validate("/shop", SessionStores.discover(getClass().getClassLoader())))
+                .isInstanceOf(LifecycleException.class)
+                .hasMessageContaining("context [/shop]")
+                .hasMessageContaining("asyncWriters [65]: allowed are auto, or an integer from 1 to 64");
+
+        manager.setProperty("asyncWriters", "3");
+        assertThat(settingsOf(manager).validate("/shop", SessionStores.discover(getClass().getClassLoader()))
+                .asyncWriters()).isEqualTo(3);
+    }
+
+    @Test
     void aLaterGoodValueClearsAnEarlierBadOne() throws LifecycleException {
         manager.setProperty("processExpiresFrequency", "x");
         manager.setProperty("processExpiresFrequency", "2");

@@ -3,12 +3,14 @@ package io.sessioncluster.tomcat;
 import io.sessioncluster.core.ChangeSet;
 import io.sessioncluster.core.Fence;
 import io.sessioncluster.core.SessionRecord;
+import io.sessioncluster.core.WriteResult;
 import io.sessioncluster.core.store.StoreException;
 import io.sessioncluster.testkit.InMemorySessionStore;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -96,6 +98,53 @@ class StoreWritesTest {
         // The next request's write carries them again.
         assertThat(session.hasUnsentChanges()).isTrue();
         assertThat(session.isUnstored()).isTrue();
+    }
+
+    @Test
+    void aBatchHandlesEachResultAsAWriteWouldAndOneFailureSparesTheOthers() {
+        store.write(new ChangeSet("D", true, 1, 1, 60, Map.of(), Set.of()));
+        ForwardingStore corruptC = new ForwardingStore(store) {
+            @Override
+            public WriteResult write(ChangeSet changes, Fence fence) {
+                if (changes.id().equals("C")) {
+                    throw new StoreException("corrupt session record C: boom");
+                }
+                return super.write(changes, fence);
+            }
+        };
+        StoreWrites batched = new StoreWrites(corruptC, copies, manager.counters());
+        ClusteredSession a = session("A");
+        ClusteredSession b = session("B");
+        ClusteredSession c = session("C");
+        ClusteredSession d = session("D");
+        copies.register(b, "B");
+
+        List<PendingWrite> again = batched.writeAll(List.of(write(a, "A", true, "x"), write(b, "B", false, "x"),
+                write(c, "C", true, "x"), write(d, "D", true, "x")));
+
+        assertThat(again).isEmpty();
+        assertThat(a.storedVersion()).isEqualTo(1);
+        assertThat(copies.get("B")).as("a session gone from the store is dropped here").isNull();
+        assertThat(c.hasUnsentChanges()).as("the failed entry's changes go back to its session").isTrue();
+        assertThat(d.storedVersion()).as("a create that found the id is written as an update").isEqualTo(2);
+        assertThat(store.load("A")).isPresent();
+        assertThat(store.load("B")).isEmpty();
+        assertThat(store.load("C")).isEmpty();
+        assertThat(manager.getStatistics().writeFailures()).isEqualTo(1);
+        assertThat(manager.getStatistics().writes()).isEqualTo(4); // A, B, D and D again as an update
+    }
+
+    private ClusteredSession session(String id) {
+        ClusteredSession session = new ClusteredSession(manager);
+        session.setValid(true);
+        session.setId(id, false);
+        return session;
+    }
+
+    private static PendingWrite write(ClusteredSession session, String id, boolean created, String name) {
+        Map<String, byte[]> set = Map.of(name, new byte[] {1});
+        ChangeSet changes = new ChangeSet(id, created, 1, System.currentTimeMillis(), 60, set, Set.of());
+        return new PendingWrite(session, changes, new SessionChanges(set.keySet(), Set.of(), created, false));
     }
 
     private static PendingWrite write(ClusteredSession session, boolean created, String name) {

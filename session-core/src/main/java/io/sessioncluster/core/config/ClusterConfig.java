@@ -21,6 +21,7 @@ import java.util.TreeSet;
  * @param allowApplicationClasses the web application's own classes may be stored without listing
  * @param maxAttributeBytes largest encoded attribute
  * @param asyncQueueSize  bound of the write-behind queue
+ * @param asyncWriters    writer threads of the write-behind queue ({@code auto} resolved)
  * @param holdResponse    in sync mode, hold the application's flushes until the session is written
  * @param detectMutations find attributes changed in place without {@code setAttribute}
  * @param locking         whether a node takes a session's cluster-wide lock for its requests ({@code auto} resolved)
@@ -37,6 +38,7 @@ public record ClusterConfig(
         boolean allowApplicationClasses,
         int maxAttributeBytes,
         int asyncQueueSize,
+        int asyncWriters,
         boolean holdResponse,
         boolean detectMutations,
         boolean locking,
@@ -138,6 +140,7 @@ public record ClusterConfig(
                 core.get(CoreSettings.ALLOW_APPLICATION_CLASSES),
                 core.get(CoreSettings.MAX_ATTRIBUTE_BYTES),
                 core.get(CoreSettings.ASYNC_QUEUE_SIZE),
+                core.get(CoreSettings.ASYNC_WRITERS),
                 core.get(CoreSettings.HOLD_RESPONSE),
                 core.get(CoreSettings.DETECT_MUTATIONS),
                 locking,

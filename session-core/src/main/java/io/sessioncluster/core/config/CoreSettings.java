@@ -38,6 +38,21 @@ public final class CoreSettings {
     public static final Setting<Integer> ASYNC_QUEUE_SIZE = Setting.integer("asyncQueueSize", 10_000, 1, 1_000_000,
             "sessions with pending writes in async mode; when full, requests wait for room");
 
+    /** {@code auto}: one writer per core, at most 4: writers wait on the store, not on the CPU, but share its pool. */
+    public static final Setting<Integer> ASYNC_WRITERS = Setting.of("asyncWriters", "auto", "auto, or an integer from 1 to 64",
+            "async mode: writer threads, each owning the sessions whose id hashes to it, so that one slow write does not "
+                    + "hold back other sessions' writes; auto: as many as cores, at most 4",
+            raw -> {
+                if (raw.equals("auto")) {
+                    return Math.min(4, Runtime.getRuntime().availableProcessors());
+                }
+                int value = Integer.parseInt(raw);
+                if (value < 1 || value > 64) {
+                    throw new IllegalArgumentException();
+                }
+                return value;
+            });
+
     public static final Setting<Boolean> HOLD_RESPONSE = Setting.bool("holdResponse", true,
             "sync mode: the application's flushes and Content-Length are held back until the session is written, "
                     + "so no client sees a response before its session is in the store");
@@ -61,7 +76,8 @@ public final class CoreSettings {
 
     /** Every core setting except {@link #STORE}, which {@link ClusterConfig#parse} handles itself. */
     public static List<Setting<?>> all() {
-        return List.of(WRITE_MODE, STICKY, CODEC, ALLOWED_CLASSES, ALLOW_APPLICATION_CLASSES, MAX_ATTRIBUTE_BYTES, ASYNC_QUEUE_SIZE, HOLD_RESPONSE,
+        return List.of(WRITE_MODE, STICKY, CODEC, ALLOWED_CLASSES, ALLOW_APPLICATION_CLASSES, MAX_ATTRIBUTE_BYTES, ASYNC_QUEUE_SIZE, ASYNC_WRITERS,
+                HOLD_RESPONSE,
                 DETECT_MUTATIONS, LOCKING, LOCK_LEASE_SECONDS, LOCK_WAIT_MILLIS);
     }
 }

@@ -8,6 +8,7 @@ import io.sessioncluster.core.SessionRecord;
 import io.sessioncluster.core.Touch;
 import io.sessioncluster.core.WriteResult;
 
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
@@ -73,6 +74,35 @@ public interface SessionStore extends AutoCloseable {
      * {@link Fence#release()}, the lock is released in the same step. A create is never fenced.
      */
     WriteResult write(ChangeSet changes, Fence fence);
+
+    /**
+     * Applies many change sets in as few round trips as the backend allows: the write-behind queue's batches.
+     * <ul>
+     *   <li>Each change set is applied atomically on its own, exactly as {@link #write(ChangeSet)} would (merge,
+     *       version and {@code MISSING}/{@code ALREADY_EXISTS} rules), without a fence: the batch serves
+     *       {@code writeMode=async}, which never locks. Change sets of one session are applied in list order.</li>
+     *   <li>The results are in the order of {@code changes}, one each. An entry that fails on its own (missing,
+     *       already existing, a corrupt record) does not fail the others: a corrupt one is
+     *       {@link WriteResult.Status#FAILED} where {@link #write} would throw {@link StoreException}.</li>
+     *   <li>A backend that is down or does not answer in time raises {@link StoreUnavailableException} for the
+     *       whole call; some entries may have been applied (as a {@link #write} whose answer is lost may have been),
+     *       so a caller that retries must expect {@code ALREADY_EXISTS} for a create.</li>
+     * </ul>
+     * The default writes one entry after the other; Redis pipelines the batch and JDBC commits it once.
+     */
+    default List<WriteResult> writeAll(List<ChangeSet> changes) {
+        List<WriteResult> results = new ArrayList<>(changes.size());
+        for (ChangeSet change : changes) {
+            try {
+                results.add(write(change));
+            } catch (StoreUnavailableException e) {
+                throw e;
+            } catch (StoreException e) {
+                results.add(WriteResult.failed(e.getMessage() == null ? e.toString() : e.getMessage()));
+            }
+        }
+        return results;
+    }
 
     /**
      * One attempt to take the session's lock for {@code leaseMillis}, which also reads its version; never waits for

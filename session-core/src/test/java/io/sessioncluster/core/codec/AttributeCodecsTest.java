@@ -14,7 +14,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class AttributeCodecsTest {
 
     private static ClusterConfig config(CodecType codec) {
-        return new ClusterConfig("test", WriteMode.SYNC, true, codec, ClassAllowList.parse(""), true, 4096, 10, true, true, false, 10_000, 5_000,
+        return new ClusterConfig("test", WriteMode.SYNC, true, codec, ClassAllowList.parse(""), true, 4096, 10, 1, true, true, false, 10_000, 5_000,
                 Settings.parse(List.of(), Map.of()));
     }
 

@@ -73,6 +73,7 @@ class ClusterConfigTest {
         assertThat(config.allowedClasses().userPatterns()).isEmpty();
         assertThat(config.maxAttributeBytes()).isEqualTo(1 << 20);
         assertThat(config.asyncQueueSize()).isEqualTo(10_000);
+        assertThat(config.asyncWriters()).isEqualTo(Math.min(4, Runtime.getRuntime().availableProcessors()));
         assertThat(config.storeSettings().get(URL)).isEqualTo("fake://host");
         assertThat(config.storeSettings().get(POOL)).isEqualTo(8);
     }
@@ -81,7 +82,7 @@ class ClusterConfigTest {
     void parsesEveryCoreSetting() {
         ClusterConfig config = ClusterConfig.parse(raw("store", " fake ", "fake.url", "u", "writeMode", "async",
                 "sticky", "true", "codec", "java", "allowedClasses", "com.shop.**, com.auth.User",
-                "maxAttributeBytes", "4096", "asyncQueueSize", " 5 ", "holdResponse", "false", "fake.poolSize", "64"),
+                "maxAttributeBytes", "4096", "asyncQueueSize", " 5 ", "asyncWriters", " 7 ", "holdResponse", "false", "fake.poolSize", "64"),
                 PROVIDERS);
 
         assertThat(config.store()).isEqualTo("fake");
@@ -92,6 +93,7 @@ class ClusterConfigTest {
         assertThat(config.allowedClasses().userPatterns()).containsExactly("com.shop.**", "com.auth.User");
         assertThat(config.maxAttributeBytes()).isEqualTo(4096);
         assertThat(config.asyncQueueSize()).isEqualTo(5);
+        assertThat(config.asyncWriters()).isEqualTo(7);
         assertThat(config.storeSettings().get(POOL)).isEqualTo(64);
     }
 
@@ -140,6 +142,16 @@ class ClusterConfigTest {
                 .containsExactly("asyncQueueSize [0]: allowed are an integer from 1 to 1000000");
         assertThat(problems(raw("store", "fake", "fake.url", "u", "fake.poolSize", "65")))
                 .containsExactly("fake.poolSize [65]: allowed are an integer from 1 to 64");
+    }
+
+    @Test
+    void badAsyncWritersStateAutoAndTheRange() {
+        assertThat(problems(raw("store", "fake", "fake.url", "u", "asyncWriters", "0")))
+                .containsExactly("asyncWriters [0]: allowed are auto, or an integer from 1 to 64");
+        assertThat(problems(raw("store", "fake", "fake.url", "u", "asyncWriters", "many")))
+                .containsExactly("asyncWriters [many]: allowed are auto, or an integer from 1 to 64");
+        assertThat(ClusterConfig.parse(raw("store", "fake", "fake.url", "u", "asyncWriters", "auto"), PROVIDERS)
+                .asyncWriters()).isBetween(1, 4);
     }
 
     @Test
@@ -193,7 +205,7 @@ class ClusterConfigTest {
     @Test
     void anUnknownSettingListsTheKnownOnes() {
         assertThat(problems(raw("store", "fake", "fake.url", "u", "colour", "red"))).containsExactly(
-                "colour: unknown setting; known settings are allowApplicationClasses, allowedClasses, asyncQueueSize, codec, detectMutations, "
+                "colour: unknown setting; known settings are allowApplicationClasses, allowedClasses, asyncQueueSize, asyncWriters, codec, detectMutations, "
                         + "fake.password, fake.poolSize, fake.url, holdResponse, lockLeaseSeconds, lockWaitMillis, locking, "
                         + "maxAttributeBytes, sticky, store, writeMode");
     }

@@ -11,20 +11,20 @@ import io.sessioncluster.core.WriteResult;
 import io.sessioncluster.core.store.EvictionListener;
 import io.sessioncluster.core.store.SessionStore;
 import io.sessioncluster.core.store.StoreException;
+import io.sessioncluster.core.store.StoreUnavailableException;
 
 import java.nio.charset.StandardCharsets;
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.TreeMap;
-import java.util.TreeSet;
 
 /**
  * A {@link SessionStore} on a relational database: PostgreSQL, MariaDB/MySQL or H2.
@@ -49,7 +49,8 @@ import java.util.TreeSet;
  * therefore queue on that row instead of racing on attribute keys: no duplicate-key errors, no lock-order
  * deadlocks. A create inserts the row with {@code ON CONFLICT DO NOTHING} / {@code INSERT IGNORE} (H2: the
  * duplicate-key error is caught), which answers {@code ALREADY_EXISTS}; an update that finds no row answers
- * {@code MISSING} and writes nothing. {@code last_access} never moves backwards. Touch batches update rows in id
+ * {@code MISSING} and writes nothing. {@code last_access} never moves backwards. {@code writeAll} writes its
+ * sessions' rows in id order in one transaction (see {@link SessionWrites}). Touch batches update rows in id
  * order, so two batches cannot deadlock on each other. See {@link Jdbc} for the retry safety net.
  *
  * <h2>Locks</h2>
@@ -67,14 +68,9 @@ final class JdbcSessionStore implements SessionStore {
     private static final System.Logger LOG = Loggers.of(JdbcSessionStore.class);
 
     private static final String NEVER = Long.toString(Long.MAX_VALUE);
-    private static final String UPDATE_SESSION = "UPDATE {sessions} SET"
-            // expires_at first: MySQL evaluates SET left to right, so last_access is still the stored one here
-            + " expires_at = CASE WHEN ? <= 0 THEN " + NEVER + " ELSE GREATEST(last_access, ?) + ? END,"
-            + " last_access = GREATEST(last_access, ?), max_inactive = ?, version = version + 1";
     private static final String SELECT_VERSION = "SELECT version FROM {sessions} WHERE id = ?";
     private static final String LOAD = "SELECT s.version, s.creation_time, s.last_access, s.max_inactive, a.name, a.content"
             + " FROM {sessions} s LEFT JOIN {attributes} a ON a.session_id = s.id WHERE s.id = ?";
-    private static final String DELETE_ATTRIBUTE = "DELETE FROM {attributes} WHERE session_id = ? AND name = ?";
     /** The SET list of a touch; parameters: access time, 1000, access time. Also used by {@link LeaseLocks#unlock}. */
     static final String TOUCH_COLUMNS = "expires_at = CASE WHEN max_inactive <= 0 THEN " + NEVER
             + " ELSE GREATEST(last_access, ?) + max_inactive * ? END,"
@@ -90,9 +86,7 @@ final class JdbcSessionStore implements SessionStore {
     private final ExpiryClaims claims;
     private final LeaseLocks locks;
     private final AutoCloseable onClose;
-    private final String updateSession;
-    private final String updateFenced;
-    private final String updateReleasing;
+    private final SessionWrites writes;
     private volatile boolean closed;
 
     /**
@@ -106,10 +100,7 @@ final class JdbcSessionStore implements SessionStore {
         this.claims = new ExpiryClaims(jdbc, tables, evictions);
         this.locks = new LeaseLocks(jdbc, tables);
         this.onClose = onClose;
-        String returning = jdbc.dialect().updateReturnsVersion() ? " RETURNING version" : "";
-        this.updateSession = tables.sql(UPDATE_SESSION + " WHERE id = ?") + returning;
-        this.updateFenced = tables.sql(UPDATE_SESSION + " WHERE id = ? AND lock_token = ?") + returning;
-        this.updateReleasing = tables.sql(UPDATE_SESSION + ", lease_end = NULL WHERE id = ? AND lock_token = ?") + returning;
+        this.writes = new SessionWrites(jdbc, tables, locks);
     }
 
     @Override
@@ -166,100 +157,28 @@ final class JdbcSessionStore implements SessionStore {
 
     @Override
     public WriteResult write(ChangeSet changes, Fence fence) {
-        String id = changes.id();
-        return jdbc.transaction("write", id, c -> {
-            long version;
-            if (changes.created()) {
-                if (!insertSession(c, changes)) {
-                    return WriteResult.alreadyExists();
-                }
-                version = 1;
-            } else {
-                OptionalLong updated = updateSession(c, changes, fence);
-                if (updated.isEmpty()) {
-                    return fence.isFenced() ? locks.refusedWrite(c, id) : WriteResult.missing();
-                }
-                version = updated.getAsLong();
-            }
-            writeAttributes(c, changes);
-            return WriteResult.written(version);
-        });
-    }
-
-    /** Inserts the session row; false if the id exists. Its row lock is held until commit. */
-    private boolean insertSession(Connection c, ChangeSet changes) throws SQLException {
-        try (PreparedStatement s = jdbc.prepare(c, tables.sql(jdbc.dialect().insertSession()))) {
-            s.setString(1, changes.id());
-            s.setLong(2, changes.creationTime());
-            s.setLong(3, changes.lastAccessedTime());
-            s.setInt(4, changes.maxInactiveSeconds());
-            s.setLong(5, SessionRecord.expiresAt(changes.lastAccessedTime(), changes.maxInactiveSeconds()));
-            return s.executeUpdate() == 1;
-        } catch (SQLException e) {
-            if (isIntegrityViolation(e)) {
-                return false;
-            }
-            throw e;
-        }
+        return jdbc.transaction("write", changes.id(), c -> writes.write(c, changes, fence));
     }
 
     /**
-     * Bumps the version and sets the metadata, locking the row, and releases the lock if the fence says so; empty if
-     * the session is not there or the fence's token is not the latest grant.
+     * One transaction and one commit for the batch (the commit, a disk flush, is most of a write's cost). Should an
+     * entry fail on its own (a value the database refuses), the transaction is rolled back whole, and each entry is
+     * then written in a transaction of its own, so that only that entry fails. A session named twice is written
+     * entry by entry, in list order.
      */
-    private OptionalLong updateSession(Connection c, ChangeSet changes, Fence fence) throws SQLException {
-        int maxInactive = changes.maxInactiveSeconds();
-        String sql = !fence.isFenced() ? updateSession : fence.release() ? updateReleasing : updateFenced;
-        try (PreparedStatement s = jdbc.prepare(c, sql)) {
-            s.setInt(1, maxInactive);
-            s.setLong(2, changes.lastAccessedTime());
-            s.setLong(3, maxInactive * 1000L);
-            s.setLong(4, changes.lastAccessedTime());
-            s.setInt(5, maxInactive);
-            s.setString(6, changes.id());
-            if (fence.isFenced()) {
-                s.setLong(7, fence.token());
-            }
-            if (jdbc.dialect().updateReturnsVersion()) {
-                try (ResultSet rows = s.executeQuery()) {
-                    return rows.next() ? OptionalLong.of(rows.getLong(1)) : OptionalLong.empty();
-                }
-            }
-            if (s.executeUpdate() == 0) {
-                return OptionalLong.empty();
-            }
+    @Override
+    public List<WriteResult> writeAll(List<ChangeSet> changes) {
+        List<String> ids = changes.stream().map(ChangeSet::id).toList();
+        if (changes.size() < 2 || new HashSet<>(ids).size() < ids.size()) {
+            return SessionStore.super.writeAll(changes);
         }
-        try (PreparedStatement s = jdbc.prepare(c, tables.sql(SELECT_VERSION))) {
-            s.setString(1, changes.id());
-            try (ResultSet rows = s.executeQuery()) {
-                rows.next();
-                return OptionalLong.of(rows.getLong(1));
-            }
-        }
-    }
-
-    /** One batch of upserts and one of deletes, in name order; the session row is already locked. */
-    private void writeAttributes(Connection c, ChangeSet changes) throws SQLException {
-        if (!changes.setAttributes().isEmpty()) {
-            try (PreparedStatement s = jdbc.prepare(c, tables.sql(jdbc.dialect().upsertAttribute()))) {
-                for (Map.Entry<String, byte[]> attribute : new TreeMap<>(changes.setAttributes()).entrySet()) {
-                    s.setString(1, changes.id());
-                    s.setBytes(2, name(attribute.getKey()));
-                    s.setBytes(3, attribute.getValue());
-                    s.addBatch();
-                }
-                s.executeBatch();
-            }
-        }
-        if (!changes.removedAttributes().isEmpty()) {
-            try (PreparedStatement s = jdbc.prepare(c, tables.sql(DELETE_ATTRIBUTE))) {
-                for (String name : new TreeSet<>(changes.removedAttributes())) {
-                    s.setString(1, changes.id());
-                    s.setBytes(2, name(name));
-                    s.addBatch();
-                }
-                s.executeBatch();
-            }
+        try {
+            return jdbc.transactionOver("writeAll", ids, c -> writes.writeAll(c, changes));
+        } catch (StoreUnavailableException e) {
+            throw e;
+        } catch (StoreException e) {
+            LOG.log(System.Logger.Level.DEBUG, () -> "writeAll: an entry failed, writing one by one: " + e.getMessage());
+            return SessionStore.super.writeAll(changes);
         }
     }
 
@@ -319,7 +238,7 @@ final class JdbcSessionStore implements SessionStore {
                     return false;
                 }
             } catch (SQLException e) {
-                if (isIntegrityViolation(e)) {
+                if (SessionWrites.isIntegrityViolation(e)) {
                     return false; // newId is taken; the transaction rolls back
                 }
                 throw e;
@@ -376,13 +295,4 @@ final class JdbcSessionStore implements SessionStore {
             LOG.log(System.Logger.Level.WARNING, "closing the JDBC session store: " + e, e);
         }
     }
-
-    private static boolean isIntegrityViolation(SQLException e) {
-        return e.getSQLState() != null && e.getSQLState().startsWith("23");
-    }
-
-    private static byte[] name(String name) {
-        return name.getBytes(StandardCharsets.UTF_8);
-    }
-
 }

@@ -89,6 +89,28 @@ class JdbcBadInputIT {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("databases")
+    void anEntryTheDatabaseRefusesFailsAloneInABatch(TestDatabase db) {
+        try (SessionStore store = db.open(prefix(db))) {
+            String tooLong = "L".repeat(300);
+            String before = newId();
+            String after = newId();
+            store.write(change(after, true, "first"));
+
+            List<WriteResult> results = store.writeAll(List.of(change(before, true, "x"), change(tooLong, true, "x"),
+                    change(after, false, "second")));
+
+            assertThat(results.get(0)).isEqualTo(WriteResult.written(1));
+            assertThat(results.get(1).status()).isEqualTo(WriteResult.Status.FAILED);
+            assertThat(results.get(1).problem()).contains(SessionIds.redact(tooLong)).doesNotContain(tooLong);
+            assertThat(results.get(2)).isEqualTo(WriteResult.written(2));
+            assertThat(store.load(before).orElseThrow().version()).as("written once, not twice").isEqualTo(1);
+            assertThat(new String(store.load(after).orElseThrow().attributes().get("id"), StandardCharsets.UTF_8))
+                    .isEqualTo("second");
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("databases")
     void corruptAttributeBytesComeBackUntouchedForTheCodecToReject(TestDatabase db) throws Exception {
         try (SessionStore store = db.open(prefix(db))) {
             String id = newId();

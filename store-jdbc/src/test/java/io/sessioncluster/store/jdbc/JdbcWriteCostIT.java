@@ -9,6 +9,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -72,6 +73,35 @@ class JdbcWriteCostIT {
                     db.name(), sessionBytes, statements, commits, parameters, sql, parameters + sql, share * 100);
             assertThat(share).isLessThan(0.02);
             assertThat(statements).isLessThanOrEqualTo(3);
+            store.close();
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("databases")
+    void aBatchOfManySessionsCostsOneTransaction(TestDatabase db) {
+        String prefix = PREFIXES.of(db);
+        db.open(prefix).close(); // creates the tables
+        try (HikariDataSource pool = DataSources.pool(db.url(), db.user(), db.password(), 2, 5000, "/cost")) {
+            CountingDataSource counting = new CountingDataSource(pool);
+            SessionStore store = JdbcSessionStoreProvider.open(counting.dataSource(), () -> { }, DialectChoice.AUTO,
+                    new Tables(prefix), false, 5000, 1000);
+            long now = System.currentTimeMillis();
+            List<ChangeSet> creates = new ArrayList<>();
+            List<ChangeSet> updates = new ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                String id = UUID.randomUUID().toString().replace("-", "").toUpperCase();
+                creates.add(new ChangeSet(id, true, now, now, 1800, Map.of("a", filled(100, i)), Set.of()));
+                updates.add(new ChangeSet(id, false, now, now + 1, 1800, Map.of("a", filled(100, i + 1)), Set.of("b")));
+            }
+            assertThat(store.writeAll(creates)).containsOnly(WriteResult.written(1));
+
+            counting.reset();
+            assertThat(store.writeAll(updates)).containsOnly(WriteResult.written(2));
+
+            System.out.printf("[figures] %s: writeAll of 20 sessions: %d statements, %d commit(s)%n", db.name(),
+                    counting.executions.get(), counting.commits.get());
+            assertThat(counting.commits.get()).as("one commit for the whole batch").isEqualTo(1);
             store.close();
         }
     }

@@ -32,10 +32,19 @@ final class RedisCall {
     private final long deadlineNanos;
 
     RedisCall(RedisConnector connector, String operation, String id) {
+        this(connector, operation, id, System.nanoTime() + connector.timeout().toNanos());
+    }
+
+    private RedisCall(RedisConnector connector, String operation, String id, long deadlineNanos) {
         this.connector = connector;
         this.operation = operation;
         this.id = id;
-        this.deadlineNanos = System.nanoTime() + connector.timeout().toNanos();
+        this.deadlineNanos = deadlineNanos;
+    }
+
+    /** This call's part for one session of a batch: the same deadline, failures naming that session. */
+    RedisCall about(String sessionId) {
+        return new RedisCall(connector, operation, sessionId, deadlineNanos);
     }
 
     long remainingNanos() {

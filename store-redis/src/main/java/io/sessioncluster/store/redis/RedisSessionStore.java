@@ -54,6 +54,8 @@ import java.util.concurrent.TimeUnit;
  * whatever slot its own name hashes to). Index updates are pipelined with the script: sent on the same
  * connection without waiting for the script's reply, so they cost no extra round trip.
  * <ul>
+ *   <li>{@code writeAll}: the write script and index update of every entry pipelined, then every reply awaited:
+ *       one round trip for the batch.</li>
  *   <li>{@code write}: one script ({@link Scripts#WRITE}) checks existence ({@code MISSING} / {@code ALREADY_EXISTS}),
  *       bumps {@code #v}, sets metadata and attributes, deletes removed attributes and sets the TTL; plus
  *       {@code ZADD} (or {@code ZREM} for a never-expiring session) on the index; a create uses {@code ZADD NX},
@@ -143,23 +145,9 @@ final class RedisSessionStore implements SessionStore {
     @Override
     public WriteResult write(ChangeSet changes, Fence fence) {
         String id = changes.id();
-        int maxInactive = changes.maxInactiveSeconds();
-        List<byte[]> args = new ArrayList<>(8 + 2 * changes.setAttributes().size() + changes.removedAttributes().size());
-        args.add(HashLayout.ascii(changes.created() ? "1" : "0"));
-        args.add(HashLayout.ascii(changes.creationTime()));
-        args.add(HashLayout.ascii(changes.lastAccessedTime()));
-        args.add(HashLayout.ascii(maxInactive));
-        args.add(HashLayout.ascii(maxInactive <= 0 ? 0 : maxInactive * 1000L + graceMillis));
-        args.add(HashLayout.ascii(changes.setAttributes().size()));
-        args.add(HashLayout.ascii(fence.token()));
-        args.add(HashLayout.ascii(fence.release() ? "1" : "0"));
-        changes.setAttributes().forEach((name, value) -> {
-            args.add(HashLayout.attributeField(name));
-            args.add(value);
-        });
-        changes.removedAttributes().forEach(name -> args.add(HashLayout.attributeField(name)));
+        byte[][] args = WriteArgs.of(changes, fence, graceMillis);
         return execute("write", id, (call, redis) -> {
-            CompletableFuture<Long> script = Scripts.WRITE.run(redis, layout.sessionKey(id), args.toArray(byte[][]::new));
+            CompletableFuture<Long> script = Scripts.WRITE.run(redis, layout.sessionKey(id), args);
             List<CompletableFuture<Long>> index = indexAfterWrite(redis, changes);
             long result = call.await(script);
             // WAIT goes out only once the script answered, not pipelined behind it: after a restart or a failover
@@ -168,13 +156,45 @@ final class RedisSessionStore implements SessionStore {
             CompletableFuture<Long> acks = replicate(call, redis);
             awaitIndex(call, index);
             awaitReplicated(call, acks);
-            if (result == Scripts.WRITE_MISSING) {
-                return WriteResult.missing();
+            return WriteArgs.result(result);
+        });
+    }
+
+    /**
+     * One pipeline: every entry's script and index update goes out before the first reply is awaited, so the batch
+     * costs one round trip (plus one {@code WAIT}). An entry whose script fails on its own (a key of another type) is
+     * {@code FAILED}; a session named twice is written entry by entry, because a script re-sent as {@code EVAL}
+     * after {@code NOSCRIPT} could otherwise overtake the session's next entry.
+     */
+    @Override
+    public List<WriteResult> writeAll(List<ChangeSet> changes) {
+        if (changes.isEmpty()) {
+            return List.of();
+        }
+        if (changes.stream().map(ChangeSet::id).distinct().count() < changes.size()) {
+            return SessionStore.super.writeAll(changes);
+        }
+        return execute("writeAll", null, (call, redis) -> {
+            List<CompletableFuture<Long>> scripts = new ArrayList<>(changes.size());
+            List<CompletableFuture<Long>> index = new ArrayList<>(changes.size());
+            for (ChangeSet c : changes) {
+                scripts.add(Scripts.WRITE.run(redis, layout.sessionKey(c.id()), WriteArgs.of(c, Fence.NONE, graceMillis)));
+                index.addAll(indexAfterWrite(redis, c));
             }
-            if (result == Scripts.WRITE_FENCED) {
-                return WriteResult.fenced();
+            List<WriteResult> results = new ArrayList<>(changes.size());
+            for (int i = 0; i < changes.size(); i++) {
+                try {
+                    results.add(WriteArgs.result(call.about(changes.get(i).id()).await(scripts.get(i))));
+                } catch (StoreUnavailableException e) {
+                    throw e;
+                } catch (StoreException e) {
+                    results.add(WriteResult.failed(e.getMessage()));
+                }
             }
-            return result == Scripts.WRITE_EXISTS ? WriteResult.alreadyExists() : WriteResult.written(result);
+            CompletableFuture<Long> acks = replicate(call, redis);
+            awaitIndex(call, index);
+            awaitReplicated(call, acks);
+            return results;
         });
     }
 

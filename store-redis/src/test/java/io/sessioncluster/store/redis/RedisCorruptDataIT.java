@@ -4,6 +4,7 @@ import io.lettuce.core.api.sync.RedisCommands;
 import io.sessioncluster.core.ChangeSet;
 import io.sessioncluster.core.ExpiryClaim;
 import io.sessioncluster.core.SessionRecord;
+import io.sessioncluster.core.WriteResult;
 import io.sessioncluster.core.store.SessionStore;
 import io.sessioncluster.core.store.StoreException;
 import io.sessioncluster.core.store.StoreUnavailableException;
@@ -13,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.function.Executable;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
@@ -68,6 +70,24 @@ class RedisCorruptDataIT {
         assertCorrupt(() -> store.write(new ChangeSet(ID, false, now, now, 1, Map.of("b", bytes("2")), Set.of())));
         assertThat(redis.hexists(key(), bytes("a:b"))).as("a failed write changes nothing").isFalse();
         assertCorrupt(() -> store.claimIfExpired(ID, now + 5_000));
+    }
+
+    @Test
+    void aCorruptEntryOfABatchFailsAloneAndTheOthersAreWritten() {
+        redis.hset(key(), bytes("#v"), bytes("seven"));
+        String good = "GOOD0123456789AB";
+
+        List<WriteResult> results = store.writeAll(List.of(
+                new ChangeSet(good, true, now, now, 60, Map.of("g", bytes("1")), Set.of()),
+                new ChangeSet(ID, false, now, now, 1, Map.of("b", bytes("2")), Set.of()),
+                new ChangeSet("GONE0123456789AB", false, now, now, 60, Map.of(), Set.of())));
+
+        assertThat(results.get(0)).isEqualTo(WriteResult.written(1));
+        assertThat(results.get(1).status()).isEqualTo(WriteResult.Status.FAILED);
+        assertThat(results.get(1).problem()).contains("corrupt session record", "CORR…(17 chars)").doesNotContain(ID);
+        assertThat(results.get(2)).isEqualTo(WriteResult.missing());
+        assertThat(redis.hexists(key(), bytes("a:b"))).as("the failed entry changes nothing").isFalse();
+        assertThat(store.load(good).orElseThrow().attributes()).containsOnlyKeys("g");
     }
 
     @Test
