@@ -41,7 +41,7 @@ final class Targets {
         checks.add(timesAtLeast("ours non-sticky sync >= 1.5x Redisson (REDIS, non-sticky)",
                 "ours Redis non-sticky sync", "Redisson readMode=REDIS non-sticky", 1.5));
         checks.add(timesAtLeast("ours non-sticky sync >= 1.5x Spring Session (non-sticky)",
-                "ours Redis non-sticky sync", "Spring Session Redis", 1.5));
+                "ours Redis non-sticky sync", "Spring Session Redis (Spring Boot)", 1.5));
         checks.add(timesAtLeast("ours sticky async >= 1.2x DeltaManager (async)", "ours Redis sticky async",
                 "Tomcat DeltaManager", 1.2));
         checks.add(bytesAtMostHalf("ours sticky async: <= half of DeltaManager's bytes per request",
