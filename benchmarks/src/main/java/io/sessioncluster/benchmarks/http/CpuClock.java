@@ -90,6 +90,17 @@ final class CpuClock {
         }
     }
 
+    /** {user, system} CPU nanoseconds of this process so far (/proc/self/stat), or {-1, -1}. */
+    static long[] selfUserSystem() {
+        try {
+            String stat = Files.readString(Path.of("/proc/self/stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return new long[] {Long.parseLong(f[11]) * NANOS_PER_TICK, Long.parseLong(f[12]) * NANOS_PER_TICK};
+        } catch (IOException | RuntimeException e) {
+            return new long[] {-1, -1};
+        }
+    }
+
     /** utime + stime of one process; 0 if it ended meanwhile. */
     static long ticks(Path proc) {
         try {

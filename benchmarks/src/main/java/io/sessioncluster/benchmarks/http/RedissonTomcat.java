@@ -25,6 +25,10 @@ final class RedissonTomcat {
     }
 
     static Scenario.Factory factory(String readMode, String updateMode, boolean sticky) {
+        return factory(readMode, updateMode, true, sticky);
+    }
+
+    static Scenario.Factory factory(String readMode, String updateMode, boolean broadcastUpdates, boolean sticky) {
         return env -> new Deployment(TwoNodes.start(env, sticky, i -> (tomcat, context) -> {
             Config config = new Config();
             config.useSingleServer().setAddress(env.redisUri());
@@ -36,7 +40,7 @@ final class RedissonTomcat {
             manager.setReadMode(readMode);
             manager.setUpdateMode(updateMode);
             manager.setBroadcastSessionEvents(false);
-            manager.setBroadcastSessionUpdates(true);
+            manager.setBroadcastSessionUpdates(broadcastUpdates);
             manager.setKeyPrefix("redisson:");
             context.setManager(manager);
         }), new RedisInfo(env.redisPort()));

@@ -62,13 +62,16 @@ public final class ScenarioRun {
         AtomicReference<Map<String, Long>> callsAfter = new AtomicReference<>();
         AtomicReference<CpuClock.Sample> cpuBefore = new AtomicReference<>();
         AtomicReference<CpuClock.Sample> cpuAfter = new AtomicReference<>();
+        long[][] userSystem = new long[2][];
         LoadGenerator generator = new LoadGenerator("127.0.0.1", deployment.ports(), scenario.sticky());
         LoadResult result = generator.run(load, () -> {
             callsBefore.set(probe.commandCalls());
             before.set(probe.counters());
             cpuBefore.set(clock.read(generator.threads()));
+            userSystem[0] = CpuClock.selfUserSystem();
         }, () -> {
             cpuAfter.set(clock.read(generator.threads()));
+            userSystem[1] = CpuClock.selfUserSystem();
             after.set(probe.counters());
             callsAfter.set(probe.commandCalls());
         });
@@ -80,8 +83,11 @@ public final class ScenarioRun {
                 result.misses(), window);
         System.out.println("[load] commands per request: " + perRequest(callsBefore.get(), callsAfter.get(),
                 result.requests()));
-        System.out.printf(Locale.ROOT, "[cpu] us per request: jvm %.1f, server %.1f, store %.1f%n", cpu.jvm(),
-                cpu.server(), cpu.store());
+        long user = userSystem[1][0] - userSystem[0][0];
+        long system = userSystem[1][1] - userSystem[0][1];
+        System.out.printf(Locale.ROOT, "[cpu] us per request: jvm %.1f, server %.1f, store %.1f; the JVM's CPU in "
+                        + "user mode %.0f%%, in the kernel %.0f%% (/proc/self/stat)%n", cpu.jvm(), cpu.server(),
+                cpu.store(), 100.0 * user / Math.max(1, user + system), 100.0 * system / Math.max(1, user + system));
 
         boolean loadOnly = heapSessions < 0;
         Measurement.ByKind[] byKind = loadOnly || kindSeconds <= 0
