@@ -6,17 +6,17 @@ import java.util.List;
 /** The running node(s) of one configuration, what the load generator talks to, and how to read their store. */
 final class Deployment implements AutoCloseable {
 
-    private final List<TomcatNode> nodes;
+    private final List<Node> nodes;
     private final StoreProbe probe;
     private final List<AutoCloseable> resources;
 
-    Deployment(List<TomcatNode> nodes, StoreProbe probe, List<AutoCloseable> resources) {
+    Deployment(List<? extends Node> nodes, StoreProbe probe, List<AutoCloseable> resources) {
         this.nodes = List.copyOf(nodes);
         this.probe = probe;
         this.resources = List.copyOf(resources);
     }
 
-    Deployment(List<TomcatNode> nodes, StoreProbe probe) {
+    Deployment(List<? extends Node> nodes, StoreProbe probe) {
         this(nodes, probe, List.of());
     }
 
@@ -33,7 +33,7 @@ final class Deployment implements AutoCloseable {
     /** Nodes first (they flush into their store), then what they used, in reverse order of creation. */
     @Override
     public void close() {
-        for (TomcatNode node : nodes) {
+        for (Node node : nodes) {
             node.close();
         }
         for (int i = resources.size() - 1; i >= 0; i--) {

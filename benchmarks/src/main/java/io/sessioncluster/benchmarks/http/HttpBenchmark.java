@@ -2,7 +2,6 @@ package io.sessioncluster.benchmarks.http;
 
 import io.sessioncluster.benchmarks.Codecs;
 import io.sessioncluster.core.config.CodecType;
-import io.sessioncluster.core.testing.ShopModel;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -29,7 +28,11 @@ import java.util.regex.Pattern;
  * {@code out} (docs/benchmarks), {@code logs} (benchmarks/target/http-logs), {@code redis-server}
  * (redis-server), {@code mix} (80/15/5: percent of reads, small writes and new sessions), {@code jvm}
  * (-Xms1g -Xmx1g -XX:+UseG1GC), {@code rounds} (1: each configuration once; more:
- * every configuration again, starting elsewhere in the list, and the median ratio of the rounds is reported).
+ * every configuration again, starting elsewhere in the list, and the median ratio of the rounds is reported),
+ * {@code shape} (pojo | maps: the session's attributes), {@code page} (trivial | render: the page's own work),
+ * {@code kind-seconds} (5: the short run of each request kind alone, for CPU per kind; 0 skips),
+ * {@code sweep} (empty: none; e.g. 16,64,256,512: the concurrency sweep, load only, its own table),
+ * {@code sweep-only} (regex on scenario ids for the sweep; the baseline always runs).
  */
 public final class HttpBenchmark {
 
@@ -37,7 +40,9 @@ public final class HttpBenchmark {
             Map.entry("mix", "80/15/5"), Map.entry("duration", "15"), Map.entry("users", "16"), Map.entry("cart-items", "14"),
             Map.entry("heap-sessions", "5000"), Map.entry("only", ".*"), Map.entry("out", "docs/benchmarks"),
             Map.entry("logs", "benchmarks/target/http-logs"), Map.entry("redis-server", "redis-server"),
-            Map.entry("jvm", "-Xms1g -Xmx1g -XX:+UseG1GC"), Map.entry("rounds", "1"));
+            Map.entry("jvm", "-Xms1g -Xmx1g -XX:+UseG1GC"), Map.entry("rounds", "1"), Map.entry("shape", "pojo"),
+            Map.entry("page", "trivial"), Map.entry("kind-seconds", "5"), Map.entry("sweep", ""),
+            Map.entry("sweep-only", "^ours-redis-sticky-(async|sync)$"));
 
     private HttpBenchmark() {
     }
@@ -45,6 +50,8 @@ public final class HttpBenchmark {
     public static void main(String[] args) throws Exception {
         Map<String, String> options = options(args);
         RequestMix.parse(options.get("mix")); // a malformed mix fails now, not in the first scenario's JVM
+        Workload.parse(1, options.get("shape"), options.get("page"));
+        List<Integer> sweep = sweepCounts(options.get("sweep"));
         Path out = Path.of(options.get("out"));
         Path logs = Path.of(options.get("logs"));
         Files.createDirectories(out);
@@ -53,10 +60,12 @@ public final class HttpBenchmark {
         List<Scenario> scenarios = Scenarios.all().stream()
                 .filter(s -> s.name().equals(Scenarios.BASELINE) || only.matcher(s.id()).find()).toList();
         int cartItems = Integer.parseInt(options.get("cart-items"));
-        String workload = workload(cartItems, options);
+        Workload work = Workload.parse(cartItems, options.get("shape"), options.get("page"));
+        String workload = workload(work, options);
         System.out.println(workload);
 
         List<Row> rows = new ArrayList<>();
+        Map<Integer, List<Row>> sweepRows;
         String redisVersion;
         try (RedisServer redis = RedisServer.start(options.get("redis-server"), logs.resolve("redis-server.log"))) {
             redisVersion = redis.version();
@@ -71,7 +80,8 @@ public final class HttpBenchmark {
                     System.out.printf("%n=== round %d/%d: %s (%s) ===%n", round + 1, rounds, s.name(),
                             s.sticky() ? "sticky" : "non-sticky");
                     try {
-                        Measurement m = runChild(s, redis.port(), options, logs, round == 0);
+                        Measurement m = runChild(s, redis, options, logs, round == 0,
+                                Integer.parseInt(options.get("users")), "");
                         measured.computeIfAbsent(s.name(), n -> new ArrayList<>()).add(m);
                         System.out.printf("    %,.0f req/s, p50 %.2f ms, p99 %.2f ms, %.0f bytes/req, errors %d%n",
                                 m.throughput(), m.p50Micros() / 1000.0, m.p99Micros() / 1000.0,
@@ -83,13 +93,16 @@ public final class HttpBenchmark {
                 }
             }
             rows.addAll(Rounds.rows(scenarios, measured, failures));
+            sweepRows = sweep(sweep, redis, options, logs, rounds);
         }
         String subtitle = String.format(Locale.ROOT, "%s users, %s s warm-up + %s s measured per configuration%s, "
                         + "2 embedded Tomcat nodes each, %d cores, %s", options.get("users"), options.get("warmup"),
                 options.get("duration"), "1".equals(options.get("rounds")) ? ""
                         : " and round, median of " + options.get("rounds") + " rounds", Runtime.getRuntime().availableProcessors(), Instant.now().toString()
                         .substring(0, 16).replace('T', ' ') + " UTC");
-        String report = report(rows, workload, subtitle, redisVersion, options.get("heap-sessions"));
+        String report = report(rows, workload, subtitle, redisVersion, options.get("heap-sessions"), work.page())
+                + (sweepRows.isEmpty() ? "" : "\n## Concurrency sweep\n\n" + SweepTable.markdown(sweepRows)
+                        + "\n" + ResultsTable.targets(Targets.sweep(sweepRows)));
         Files.writeString(out.resolve("http-results.md"), report);
         ThroughputChart.write(rows, subtitle, out.resolve("http-throughput.png"));
         System.out.println();
@@ -97,20 +110,75 @@ public final class HttpBenchmark {
         System.out.println("written: " + out.resolve("http-results.md") + ", " + out.resolve("http-throughput.png"));
     }
 
-    private static Measurement runChild(Scenario s, int redisPort, Map<String, String> options, Path logs,
-            boolean firstRound) throws IOException, InterruptedException {
-        Path result = logs.resolve(s.id() + ".properties");
-        Path log = logs.resolve(s.id() + (firstRound ? "" : "-more-rounds") + ".log");
+    /**
+     * The concurrency sweep: the baseline and the scenarios {@code --sweep-only} names, at each user count, load
+     * only (no requests alone, no heap, no runs by kind), with the same rounds and rotation as the main table.
+     */
+    private static Map<Integer, List<Row>> sweep(List<Integer> counts, RedisServer redis, Map<String, String> options,
+            Path logs, int rounds) {
+        Map<Integer, List<Row>> result = new LinkedHashMap<>();
+        if (counts.isEmpty()) {
+            return result;
+        }
+        Pattern only = Pattern.compile(options.get("sweep-only"));
+        List<Scenario> scenarios = Scenarios.all().stream().filter(s -> !s.isPending())
+                .filter(s -> s.name().equals(Scenarios.BASELINE) || only.matcher(s.id()).find()).toList();
+        for (int users : counts) {
+            Map<String, List<Measurement>> measured = new HashMap<>();
+            Map<String, String> failures = new HashMap<>();
+            for (int round = 0; round < rounds; round++) {
+                for (int k = 0; k < scenarios.size(); k++) {
+                    Scenario s = scenarios.get((k + round) % scenarios.size());
+                    System.out.printf("%n=== sweep %d users, round %d/%d: %s ===%n", users, round + 1, rounds, s.name());
+                    try {
+                        Measurement m = runChild(s, redis, options, logs, false, users, "-sweep-" + users);
+                        measured.computeIfAbsent(s.name(), n -> new ArrayList<>()).add(m);
+                        System.out.printf("    %,.0f req/s, p50 %.2f ms, p99 %.2f ms, errors %d%n", m.throughput(),
+                                m.p50Micros() / 1000.0, m.p99Micros() / 1000.0, m.errors());
+                    } catch (IOException | InterruptedException | RuntimeException e) {
+                        failures.putIfAbsent(s.name(), "failed: " + e.getMessage());
+                        System.out.println("    FAILED: " + e.getMessage());
+                    }
+                }
+            }
+            result.put(users, Rounds.rows(scenarios, measured, failures));
+        }
+        return result;
+    }
+
+    private static List<Integer> sweepCounts(String text) {
+        List<Integer> counts = new ArrayList<>();
+        for (String part : text.split(",")) {
+            if (!part.isBlank()) {
+                int users = Integer.parseInt(part.strip());
+                if (users < 1) {
+                    throw new IllegalArgumentException("--sweep takes user counts >= 1, got " + text);
+                }
+                counts.add(users);
+            }
+        }
+        return counts;
+    }
+
+    /**
+     * @param firstRound the main table's first round: requests alone, heap and runs by kind too; otherwise load only
+     */
+    private static Measurement runChild(Scenario s, RedisServer redis, Map<String, String> options, Path logs,
+            boolean firstRound, int users, String suffix) throws IOException, InterruptedException {
+        Path result = logs.resolve(s.id() + suffix + ".properties");
+        Path log = logs.resolve(s.id() + suffix + (firstRound || !suffix.isEmpty() ? "" : "-more-rounds") + ".log");
         Files.deleteIfExists(result);
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(Arrays.asList(options.get("jvm").trim().split("\\s+")));
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), ScenarioRun.class.getName(), s.id(),
-                Integer.toString(redisPort), options.get("cart-items"), options.get("users"), options.get("warmup"),
-                options.get("duration"), firstRound ? options.get("heap-sessions") : "-1", result.toString(),
-                options.get("mix")));
+                Integer.toString(redis.port()), options.get("cart-items"), Integer.toString(users),
+                options.get("warmup"), options.get("duration"), firstRound ? options.get("heap-sessions") : "-1",
+                result.toString(), options.get("mix"), options.get("shape"), options.get("page"),
+                options.get("kind-seconds"), Long.toString(redis.pid())));
         Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        long limit = Long.parseLong(options.get("warmup")) + Long.parseLong(options.get("duration")) + 180;
+        long limit = Long.parseLong(options.get("warmup")) + Long.parseLong(options.get("duration")) + 180
+                + (firstRound ? 4 * (Long.parseLong(options.get("kind-seconds")) + 1 + 60) : 0);
         if (!p.waitFor(limit, TimeUnit.SECONDS)) {
             p.destroyForcibly();
             throw new IOException("timed out after " + limit + " s, see " + log);
@@ -122,7 +190,7 @@ public final class HttpBenchmark {
     }
 
     private static String report(List<Row> rows, String workload, String subtitle, String redisVersion,
-            String heapSessions) {
+            String heapSessions, Workload.Page page) {
         return "# HTTP benchmark results\n\n"
                 + "Generated by `benchmarks/run-http.sh`; do not edit by hand. " + subtitle + ", Redis "
                 + redisVersion + ", Java " + System.getProperty("java.version") + ".\n\n"
@@ -148,22 +216,42 @@ public final class HttpBenchmark {
                 + "`xact_commit + xact_rollback`, under load only: PostgreSQL publishes them up to seconds late, "
                 + "so *n/a* alone; `pg_stat_statements` is not loaded). JGroups rows: bytes and messages the two "
                 + "members' transports sent (`JGroupsMetrics`; headers, acknowledgements and heartbeats included), "
-                + "*cmds* and *round trips* both messages. *reads*: Redis only.\n\n"
-                + "## Targets\n\n" + ResultsTable.targets(new Targets(rows).checks());
+                + "*cmds* and *round trips* both messages. *reads*: Redis only. "
+                + "*CPU µs / req*: CPU time over the measured window divided by its requests; *JVM* the "
+                + "configuration's whole process (both nodes, their store clients and the load generator: "
+                + "`OperatingSystemMXBean.getProcessCpuTime`), *server* the same less the load generator's threads "
+                + "(`ThreadMXBean.getThreadCpuTime` of each virtual user's thread; the kernel's loopback TCP work "
+                + "is charged to whichever thread sends), *store* redis-server (this run's own) plus every "
+                + "`postgres` process of the machine (`/proc/<pid>/stat` utime + stime, 10 ms ticks). *By kind*: "
+                + "after the mixed run, one short run per request kind (every request a read, then a small write, "
+                + "then a new session, then an in-place change if the mix has them), the same users, each after "
+                + "the store went quiet; server and store CPU per request of that run.\n\n"
+                + "## Targets\n\n" + ResultsTable.targets(new Targets(rows, page).checks());
     }
 
-    private static String workload(int cartItems, Map<String, String> options) throws IOException {
-        Map<String, Object> session = ShopModel.session(cartItems);
+    private static String workload(Workload work, Map<String, String> options) throws IOException {
+        int cartItems = work.cartItems();
+        Map<String, Object> session = work.shape().session(cartItems);
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (ObjectOutputStream oos = new ObjectOutputStream(bytes)) {
             oos.writeObject(new LinkedHashMap<>(session));
         }
         int kryo = Codecs.create(CodecType.KRYO).encode(session).length;
-        return String.format(Locale.ROOT, "Workload: `ShopModel.session(%d)` (%d attributes: a user profile, a cart of "
-                        + "%d items, small values), %,d bytes as Java serialization, %,d bytes with our Kryo codec; "
-                        + "request mix %s; %s virtual users, each one keep-alive connection per node it talks to and "
-                        + "one request in flight.", cartItems, session.size(), cartItems, bytes.size(), kryo,
-                RequestMix.parse(options.get("mix")), options.get("users"));
+        String shape = work.shape() == Workload.Shape.POJO
+                ? String.format(Locale.ROOT, "`ShopModel.session(%d)` (%d attributes: a user profile, a cart of %d "
+                        + "items, small values; classes of the application)", cartItems, session.size(), cartItems)
+                : String.format(Locale.ROOT, "`MapSession.session(%d)` (%d attributes: a user HashMap, a cart of %d "
+                        + "HashMaps with boxed Integer/Long values, a BigDecimal price and an ArrayList of tags each, "
+                        + "small values; JDK classes only)", cartItems, session.size(), cartItems);
+        String page = work.page() == Workload.Page.TRIVIAL ? "trivial page (answers \"ok\")"
+                : String.format(Locale.ROOT, "render page (every request renders `CatalogPage`, %d passes, %.0f us of "
+                        + "CPU per request on this machine, measured single-threaded before the run)",
+                CatalogPage.PASSES, CatalogPage.microsPerRender());
+        return String.format(Locale.ROOT, "Workload: %s, %,d bytes as Java serialization, %,d bytes with our Kryo "
+                        + "codec; %s; request mix %s; %s virtual users, each one keep-alive connection per node it "
+                        + "talks to and one request in flight; every node's connector %d request threads.", shape,
+                bytes.size(), kryo, page, RequestMix.parse(options.get("mix")), options.get("users"),
+                BenchEnv.threadsFor(Integer.parseInt(options.get("users"))));
     }
 
     private static Map<String, String> options(String[] args) {

@@ -13,7 +13,7 @@ import java.util.concurrent.TimeUnit;
  * session and starts another one whenever the mix draws {@link Op#NEW}.
  *
  * <p>Only requests that start and end inside the measured window count; {@code onWindowStart} and
- * {@code onWindowEnd} run at its edges (to read store counters).
+ * {@code onWindowEnd} run at its edges (to read store counters and CPU time), while the users run.
  */
 final class LoadGenerator {
 
@@ -22,6 +22,8 @@ final class LoadGenerator {
     private final String host;
     private final List<Integer> ports;
     private final boolean sticky;
+    /** The users' threads of the current run, for their CPU time ({@link CpuClock}). */
+    private volatile List<Thread> threads = List.of();
 
     LoadGenerator(String host, List<Integer> ports, boolean sticky) {
         if (ports.isEmpty()) {
@@ -44,6 +46,7 @@ final class LoadGenerator {
             t.setDaemon(true);
             threads.add(t);
         }
+        this.threads = List.copyOf(threads);
         threads.forEach(Thread::start);
         TimeUnit.MILLISECONDS.sleep(settings.warmup().toMillis());
         onWindowStart.run();
@@ -53,8 +56,8 @@ final class LoadGenerator {
         TimeUnit.MILLISECONDS.sleep(settings.measure().toMillis());
         window.open = false;
         long end = System.nanoTime();
+        onWindowEnd.run(); // users still running: their threads' CPU time is still readable
         window.stopped = true;
-        onWindowEnd.run();
         for (Thread t : threads) {
             t.join(35_000);
         }
@@ -74,6 +77,11 @@ final class LoadGenerator {
         }
         return new LoadResult(requests, (end - start) / 1e9, latency, errors, misses,
                 byOp[Op.READ.ordinal()], byOp[Op.WRITE.ordinal()], byOp[Op.NEW.ordinal()]);
+    }
+
+    /** The users' threads of the run in progress (read them in {@code onWindowStart} and {@code onWindowEnd}). */
+    List<Thread> threads() {
+        return threads;
     }
 
     /** Shared between the driver and the users; volatile fields are enough for a start and a stop signal. */

@@ -3,6 +3,7 @@ package io.sessioncluster.benchmarks.http;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.Writer;
+import java.lang.reflect.Constructor;
 import java.lang.reflect.RecordComponent;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,10 +23,14 @@ import java.util.Properties;
  * @param writeAlone         one request changing one small attribute, measured alone
  * @param heapMbPer10k       JVM heap (all nodes) per 10,000 sessions; -1 not measured
  * @param storeMbPer10k      Redis memory per 10,000 sessions; -1 without Redis
+ * @param cpu                CPU per request over the measured window of the mixed load
+ * @param cpuByKind          server CPU per request, one request kind at a time (short runs after the mixed one)
+ * @param storeCpuByKind     store processes' CPU per request, likewise
  */
 record Measurement(double throughput, long p50Micros, long p99Micros, long requests, long errors, long misses,
         double bytesPerRequest, double commandsPerRequest, double roundTripsPerRequest, Alone readAlone,
-        Alone writeAlone, double heapMbPer10k, double storeMbPer10k) {
+        Alone writeAlone, double heapMbPer10k, double storeMbPer10k, Cpu cpu, ByKind cpuByKind,
+        ByKind storeCpuByKind) {
 
     /**
      * What one request costs the store when nothing else runs, per request.
@@ -38,29 +43,38 @@ record Measurement(double throughput, long p50Micros, long p99Micros, long reque
         static final Alone NONE = new Alone(-1, -1, -1);
     }
 
-    /** The load figures of this run with the figures measured only in the first round (alone, heap) of another. */
+    /**
+     * CPU microseconds per request over a measured window; -1 not measured.
+     *
+     * @param jvm    the configuration's JVM, all of it (its nodes, their clients, and the load generator)
+     * @param server the JVM less the load generator's threads: the nodes' side
+     * @param store  redis-server and PostgreSQL processes
+     */
+    record Cpu(double jvm, double server, double store) {
+        static final Cpu NONE = new Cpu(-1, -1, -1);
+
+        static Cpu of(CpuClock.Sample window, long requests) {
+            double n = Math.max(1, requests) * 1_000.0;
+            return new Cpu(window.jvm() / n, (window.jvm() - window.generator()) / n,
+                    window.store() < 0 ? -1 : window.store() / n);
+        }
+    }
+
+    /** One figure per request kind; -1 not measured. */
+    record ByKind(double read, double write, double create, double mutate) {
+        static final ByKind NONE = new ByKind(-1, -1, -1, -1);
+    }
+
+    /** The load figures of this run with the figures measured only in the first round (alone, heap, by kind). */
     Measurement withExtrasOf(Measurement first) {
         return new Measurement(throughput, p50Micros, p99Micros, requests, errors, misses, bytesPerRequest,
                 commandsPerRequest, roundTripsPerRequest, first.readAlone, first.writeAlone, first.heapMbPer10k,
-                first.storeMbPer10k);
+                first.storeMbPer10k, cpu, first.cpuByKind, first.storeCpuByKind);
     }
 
     void write(Path file) throws IOException {
         Properties p = new Properties();
-        for (RecordComponent c : Measurement.class.getRecordComponents()) {
-            try {
-                Object value = c.getAccessor().invoke(this);
-                if (value instanceof Alone a) {
-                    p.setProperty(c.getName() + ".roundTrips", Double.toString(a.roundTrips()));
-                    p.setProperty(c.getName() + ".commands", Double.toString(a.commands()));
-                    p.setProperty(c.getName() + ".reads", Double.toString(a.reads()));
-                } else {
-                    p.setProperty(c.getName(), String.valueOf(value));
-                }
-            } catch (ReflectiveOperationException e) {
-                throw new IllegalStateException(e);
-            }
-        }
+        put(p, "", this);
         try (Writer w = Files.newBufferedWriter(file)) {
             p.store(w, "one configuration's figures");
         }
@@ -71,21 +85,47 @@ record Measurement(double throughput, long p50Micros, long p99Micros, long reque
         try (Reader r = Files.newBufferedReader(file)) {
             p.load(r);
         }
-        return new Measurement(d(p, "throughput"), l(p, "p50Micros"), l(p, "p99Micros"), l(p, "requests"),
-                l(p, "errors"), l(p, "misses"), d(p, "bytesPerRequest"), d(p, "commandsPerRequest"),
-                d(p, "roundTripsPerRequest"), alone(p, "readAlone"), alone(p, "writeAlone"), d(p, "heapMbPer10k"),
-                d(p, "storeMbPer10k"));
+        return (Measurement) get(p, "", Measurement.class);
     }
 
-    private static Alone alone(Properties p, String prefix) {
-        return new Alone(d(p, prefix + ".roundTrips"), d(p, prefix + ".commands"), d(p, prefix + ".reads"));
+    /** Record components as properties, nested records with dotted names. */
+    private static void put(Properties p, String prefix, Record record) {
+        for (RecordComponent c : record.getClass().getRecordComponents()) {
+            try {
+                Object value = c.getAccessor().invoke(record);
+                if (value instanceof Record nested) {
+                    put(p, prefix + c.getName() + ".", nested);
+                } else {
+                    p.setProperty(prefix + c.getName(), String.valueOf(value));
+                }
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException(e);
+            }
+        }
     }
 
-    private static double d(Properties p, String key) {
-        return Double.parseDouble(p.getProperty(key));
-    }
-
-    private static long l(Properties p, String key) {
-        return Long.parseLong(p.getProperty(key));
+    /** The inverse of {@link #put}; a figure missing from the file (an older child) reads as -1. */
+    private static Object get(Properties p, String prefix, Class<?> type) {
+        RecordComponent[] components = type.getRecordComponents();
+        Object[] values = new Object[components.length];
+        Class<?>[] types = new Class<?>[components.length];
+        for (int i = 0; i < components.length; i++) {
+            Class<?> t = components[i].getType();
+            types[i] = t;
+            String key = prefix + components[i].getName();
+            if (t.isRecord()) {
+                values[i] = get(p, key + ".", t);
+            } else if (t == long.class) {
+                values[i] = Long.parseLong(p.getProperty(key, "-1"));
+            } else {
+                values[i] = Double.parseDouble(p.getProperty(key, "-1"));
+            }
+        }
+        try {
+            Constructor<?> constructor = type.getDeclaredConstructor(types);
+            return constructor.newInstance(values);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException(e);
+        }
     }
 }

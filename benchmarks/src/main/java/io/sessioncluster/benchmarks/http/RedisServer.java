@@ -50,6 +50,11 @@ final class RedisServer implements AutoCloseable {
         return port;
     }
 
+    /** The server's process id, for its CPU time ({@link CpuClock}). */
+    long pid() {
+        return process.pid();
+    }
+
     String version() {
         return new RedisInfo(port).info().getOrDefault("redis_version", "?");
     }

@@ -71,9 +71,16 @@ final class Scenarios {
                         RedissonTomcat.factory("REDIS", false), "redisson-tomcat-10 defaults (REDIS read mode)"),
                 new Scenario("Redisson readMode=MEMORY sticky", "Redisson", true,
                         RedissonTomcat.factory("MEMORY", true), "local copy, updates broadcast over pub/sub"),
+                new Scenario("Redisson readMode=MEMORY sticky, broadcastSessionUpdates=false", "Redisson", true,
+                        RedissonTomcat.factory("MEMORY", "DEFAULT", false, true),
+                        "documented setting: no pub/sub of updates (sticky: a session's other node reads Redis)"),
+                new Scenario("Redisson readMode=MEMORY updateMode=AFTER_REQUEST sticky", "Redisson", true,
+                        RedissonTomcat.factory("MEMORY", "AFTER_REQUEST", true),
+                        "documented for applications that change attributes in place: every attribute written after "
+                                + "each request"),
 
-                new Scenario("Spring Session Redis", "Spring Session", false, SpringSessionRedis.factory(),
-                        "RedisSessionRepository, JDK serialization, Lettuce"));
+                new Scenario("Spring Session Redis (Spring Boot)", "Spring Session", false, SpringSessionBoot.factory(),
+                        "Spring Boot 4.1.2 application, spring-session-data-redis 4.1.0, Boot's defaults"));
     }
 
     static Scenario byId(String id) {

@@ -8,19 +8,25 @@ import jakarta.servlet.http.HttpSession;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The one web application every configuration serves, {@code /shop?op=new|read|write}:
+ * The one web application every configuration serves, {@code /shop?op=new|read|write|mutate}:
  * <ul>
- *   <li>{@code new}: a new session holding the attributes of {@link ShopModel#session} (a user profile, the cart,
- *       small values; about 5 KB as Java serialization);</li>
+ *   <li>{@code new}: a new session holding the attributes of the workload's shape ({@link ShopModel#session} or
+ *       {@link MapSession#session}: a user profile, the cart, small values);</li>
  *   <li>{@code read}: reads the user, the cart and two small values, changes nothing;</li>
- *   <li>{@code write}: sets one small attribute ({@code lastPage}, a short string).</li>
+ *   <li>{@code write}: sets one small attribute ({@code lastPage}, a short string);</li>
+ *   <li>{@code mutate}: changes the cart in place without {@code setAttribute} (POJO: rotates its item list;
+ *       maps: sets one item's quantity), as legacy pages do.</li>
  * </ul>
- * A {@code read} or {@code write} whose session is gone (a manager that lost it) answers {@code X-Miss: 1} and
- * starts a new session, so the load goes on and the loss is counted.
+ * With {@code page=render} every request also renders {@link CatalogPage} (about 0.5 ms of CPU) and answers
+ * "ok" (the rendered page is not sent, so the bytes on the wire are the same for both pages).
+ * A {@code read}, {@code write} or {@code mutate} whose session is gone (a manager that lost it) answers
+ * {@code X-Miss: 1} and starts a new session, so the load goes on and the loss is counted.
  */
 final class ShopServlet extends HttpServlet {
 
@@ -33,11 +39,15 @@ final class ShopServlet extends HttpServlet {
      */
     private static final boolean CONTENT_LENGTH = Boolean.parseBoolean(System.getProperty("bench.contentLength", "true"));
 
-    private final int cartItems;
+    private final transient Workload workload;
+    private final transient CatalogPage page;
     private final AtomicLong pages = new AtomicLong();
+    /** Keeps the rendered length observable, so the JIT cannot drop the rendering. */
+    private volatile int rendered;
 
-    ShopServlet(int cartItems) {
-        this.cartItems = cartItems;
+    ShopServlet(Workload workload) {
+        this.workload = workload;
+        this.page = workload.page() == Workload.Page.RENDER ? new CatalogPage() : null;
     }
 
     @Override
@@ -57,9 +67,19 @@ final class ShopServlet extends HttpServlet {
                     || session.getAttribute("csrfToken") == null || session.getAttribute("visits") == null) {
                 resp.setHeader("X-Miss", "1");
             }
+        } else if ("mutate".equals(op)) {
+            Object cart = session.getAttribute("cart");
+            if (cart == null) {
+                resp.setHeader("X-Miss", "1");
+            } else {
+                mutate(cart);
+            }
         } else {
-            resp.sendError(400, "op must be new, read or write");
+            resp.sendError(400, "op must be new, read, write or mutate");
             return;
+        }
+        if (page != null) {
+            rendered = page.render(workload.cartItems());
         }
         resp.setContentType("text/plain");
         if (CONTENT_LENGTH) {
@@ -68,8 +88,18 @@ final class ShopServlet extends HttpServlet {
         resp.getOutputStream().write(OK);
     }
 
+    private void mutate(Object cart) {
+        long turn = pages.incrementAndGet();
+        if (cart instanceof ShopModel.Cart pojo) {
+            List<?> items = pojo.items();
+            Collections.rotate(items, 1);
+        } else {
+            MapSession.mutate(cart, turn);
+        }
+    }
+
     private void fill(HttpSession session) {
-        for (Map.Entry<String, Object> e : ShopModel.session(cartItems).entrySet()) {
+        for (Map.Entry<String, Object> e : workload.shape().session(workload.cartItems()).entrySet()) {
             session.setAttribute(e.getKey(), e.getValue());
         }
     }

@@ -17,7 +17,7 @@ import java.util.stream.Stream;
  * servlet and context for every configuration; only what {@link Setup} does differs (the manager, a cluster,
  * a filter).
  */
-final class TomcatNode implements AutoCloseable {
+final class TomcatNode implements Node {
 
     /** What a configuration adds to a node before it starts. */
     @FunctionalInterface
@@ -38,19 +38,21 @@ final class TomcatNode implements AutoCloseable {
     /**
      * @param jvmRoute the node's route (session id suffix) or null for none
      */
-    static TomcatNode start(String name, String jvmRoute, int cartItems, Setup setup) throws Exception {
+    static TomcatNode start(String name, String jvmRoute, BenchEnv env, Setup setup) throws Exception {
         Path base = Files.createTempDirectory("sc-bench-" + name + "-");
         Files.createDirectories(base.resolve("webapp"));
         Tomcat tomcat = new Tomcat();
         tomcat.setBaseDir(base.toString());
         tomcat.setPort(0);
         tomcat.getConnector().setProperty("maxKeepAliveRequests", "-1");
+        tomcat.getConnector().setProperty("maxThreads", Integer.toString(env.connectorThreads()));
+        tomcat.getConnector().setProperty("acceptCount", Integer.toString(env.connectorThreads()));
         tomcat.getHost().setAutoDeploy(false);
         if (jvmRoute != null) {
             tomcat.getEngine().setJvmRoute(jvmRoute);
         }
         Context context = tomcat.addContext("", base.resolve("webapp").toString());
-        Wrapper servlet = Tomcat.addServlet(context, "shop", new ShopServlet(cartItems));
+        Wrapper servlet = Tomcat.addServlet(context, "shop", new ShopServlet(env.workload()));
         servlet.addMapping("/shop");
         setup.apply(tomcat, context);
         try {
@@ -62,7 +64,8 @@ final class TomcatNode implements AutoCloseable {
         return new TomcatNode(tomcat, base);
     }
 
-    int port() {
+    @Override
+    public int port() {
         return port;
     }
 

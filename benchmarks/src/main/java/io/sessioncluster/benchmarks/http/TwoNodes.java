@@ -23,7 +23,7 @@ final class TwoNodes {
         try {
             for (int i = 0; i < 2; i++) {
                 String name = "node" + (i + 1);
-                nodes.add(TomcatNode.start(name, routes ? name : null, env.cartItems(), perNode.setup(i)));
+                nodes.add(TomcatNode.start(name, routes ? name : null, env, perNode.setup(i)));
             }
             return nodes;
         } catch (Exception | Error e) {

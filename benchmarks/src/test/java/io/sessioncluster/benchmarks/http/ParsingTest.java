@@ -60,7 +60,7 @@ class ParsingTest {
 
     private static Measurement m(double throughput) {
         return new Measurement(throughput, 1, 2, 3, 0, 0, 0, 0, 0, Measurement.Alone.NONE, Measurement.Alone.NONE,
-                -1, -1);
+                -1, -1, Measurement.Cpu.NONE, Measurement.ByKind.NONE, Measurement.ByKind.NONE);
     }
 
     @Test

@@ -40,4 +40,14 @@ class RequestMixTest {
         assertThatThrownBy(() -> RequestMix.parse("a/b/c")).hasMessageContaining("a/b/c");
         assertThatThrownBy(() -> RequestMix.parse("50/50/1")).hasMessageContaining("50/50/1");
     }
+
+    @Test
+    void aFourthShareIsInPlaceChanges() {
+        RequestMix mix = RequestMix.parse("70/15/5/10");
+        assertThat(mix).isEqualTo(new RequestMix(70, 15, 5, 10));
+        assertThat(RequestMix.parse("80/15/5").mutatePercent()).isZero();
+        assertThat(RequestMix.only(Op.MUTATE).next(new SplittableRandom(3))).isEqualTo(Op.MUTATE);
+        assertThat(RequestMix.only(Op.NEW).next(new SplittableRandom(3))).isEqualTo(Op.NEW);
+        assertThatThrownBy(() -> RequestMix.parse("70/15/5/11")).hasMessageContaining("70/15/5/11");
+    }
 }
