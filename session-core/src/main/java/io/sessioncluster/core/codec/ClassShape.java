@@ -91,7 +91,11 @@ final class ClassShape {
     private ClassShape(Kind kind, Class<?> type, Field[] fields, boolean comparator, Serializer<?> rejecting) {
         this.kind = kind;
         this.classHash = XX3.hashChars(type.getName());
-        this.tracked = !Util.isWrapperClass(type) && !SafeKryo.ValueAwareReferenceResolver.isValueBased(type);
+        // Enum constants and currencies are one instance per value: a back-reference to one says nothing its value
+        // does not, so the walk hashes the value and keeps no identity entry (they are most of a session's objects
+        // after strings). Everything else Kryo keeps references for, the walk does too.
+        this.tracked = !Util.isWrapperClass(type) && !SafeKryo.ValueAwareReferenceResolver.isValueBased(type)
+                && kind != Kind.ENUM && kind != Kind.CURRENCY;
         this.fields = fields;
         this.fieldKinds = new byte[fields.length];
         for (int i = 0; i < fields.length; i++) {
