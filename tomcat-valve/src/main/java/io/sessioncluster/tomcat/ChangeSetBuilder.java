@@ -10,9 +10,11 @@ import io.sessioncluster.core.codec.ImmutableValues;
 import org.apache.juli.logging.Log;
 import org.apache.tomcat.util.res.StringManager;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -74,8 +76,7 @@ final class ChangeSetBuilder {
             }
         }
         if (detectMutations) {
-            checkReads(session, id, reads, taken, changes);
-            checkReads(session, id, readOutside, taken, changes);
+            checkReads(session, id, candidates(session, reads, readOutside, taken), changes);
         }
         Set<String> removed = taken.removed();
         if (taken.auth()) {
@@ -101,21 +102,81 @@ final class ChangeSetBuilder {
         return new PendingWrite(session, changeSet, marks);
     }
 
+    /** The read attributes that could have been mutated in place: not immutable, not set or removed by the request. */
+    private static List<String> candidates(ClusteredSession session, Set<String> reads, Set<String> readOutside,
+                                           SessionChanges taken) {
+        List<String> candidates = List.of();
+        for (Set<String> names : List.of(reads, readOutside)) {
+            for (String name : names) {
+                if (taken.set().contains(name) || taken.removed().contains(name) || candidates.contains(name)) {
+                    continue;
+                }
+                Object value = session.attributeValue(name);
+                if (value != null && !ImmutableValues.isImmutable(value)) {
+                    if (candidates.isEmpty()) {
+                        candidates = new ArrayList<>(4);
+                    }
+                    candidates.add(name);
+                }
+            }
+        }
+        return candidates;
+    }
+
     /**
-     * The in-place mutation check: each read attribute that is not immutable and not already set or removed by this
-     * request is fingerprinted ({@link AttributeCodec#encodeIfChanged}) and, if it no longer matches what was last
-     * written or loaded, encoded once for the write.
+     * The in-place mutation check: each candidate is fingerprinted ({@link AttributeCodec#encodeIfChanged}) and, if
+     * it no longer matches what was last written or loaded, encoded once for the write. Several candidates are first
+     * walked as one graph ({@link ClusteredSession#readsStillVerified}): attributes of one session often share
+     * objects, and one walk of the joint graph then replaces a walk per attribute.
      */
-    private void checkReads(ClusteredSession session, String id, Set<String> reads, SessionChanges taken,
-                            Changes changes) {
-        for (String name : reads) {
-            if (taken.set().contains(name) || taken.removed().contains(name) || changes.has(name)) {
-                continue;
+    private void checkReads(ClusteredSession session, String id, List<String> candidates, Changes changes) {
+        if (candidates.isEmpty()) {
+            return;
+        }
+        long changesBefore = session.fingerprintChanges();
+        Long joint = null;
+        if (candidates.size() > 1) {
+            candidates.sort(null);
+            joint = jointFingerprint(session, candidates);
+            if (joint != null && session.readsStillVerified(candidates, joint)) {
+                return;
             }
+        }
+        long[] matched = new long[candidates.size()];
+        boolean allMatched = true;
+        for (int i = 0; i < matched.length; i++) {
+            String name = candidates.get(i);
             Object value = session.attributeValue(name);
-            if (value != null && !ImmutableValues.isImmutable(value)) {
-                changes.add(name, encodeIfChanged(id, name, value, session.fingerprint(name)), true);
+            Long stored = session.fingerprint(name);
+            if (value == null || stored == null) {
+                allMatched = false; // removed by a concurrent request meanwhile, or nothing to compare with
+            } else {
+                matched[i] = stored;
             }
+            if (value != null) {
+                AttributeCodec.Encoded encoded = encodeIfChanged(id, name, value, stored);
+                allMatched &= encoded == null;
+                changes.add(name, encoded, true);
+            }
+        }
+        if (joint != null && allMatched) {
+            session.readsVerified(List.copyOf(candidates), joint, matched, changesBefore);
+        }
+    }
+
+    /** The fingerprint of the named attributes as one graph, or null if it cannot be taken. */
+    private Long jointFingerprint(ClusteredSession session, List<String> names) {
+        Object[] values = new Object[names.size()];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = session.attributeValue(names.get(i));
+            if (values[i] == null) {
+                return null;
+            }
+        }
+        try {
+            return codec.fingerprint(values);
+        } catch (RuntimeException e) {
+            return null; // the attribute-by-attribute check reports what cannot be encoded
         }
     }
 

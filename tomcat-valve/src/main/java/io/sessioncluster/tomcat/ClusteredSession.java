@@ -11,10 +11,12 @@ import org.apache.tomcat.util.res.StringManager;
 
 import java.security.Principal;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -50,6 +52,10 @@ final class ClusteredSession extends StandardSession {
     private final transient Set<String> readsOutsideRequest = ConcurrentHashMap.newKeySet();
     /** Attribute name to fingerprint of its encoded form as last written or loaded. */
     private final transient Map<String, Long> fingerprints = new ConcurrentHashMap<>();
+    /** Counts changes of {@link #fingerprints} and of the attributes behind them; stamps {@link #verifiedReads}. */
+    private final transient AtomicLong fingerprintChanges = new AtomicLong();
+    /** Attributes a request read together, walked as one graph, when each matched its fingerprint; or null. */
+    private transient volatile VerifiedReads verifiedReads;
     private transient volatile long storedVersion;
     private transient volatile boolean stale;
     /** Requests between {@code access()} and {@code endAccess()}: an eviction must not pull the copy from under them. */
@@ -116,6 +122,7 @@ final class ClusteredSession extends StandardSession {
 
     /** {@code name} was set: the end of the request writes it, unless its fingerprint shows it unchanged. */
     void markSet(String name) {
+        fingerprintChanges.incrementAndGet();
         synchronized (marks) {
             setNames.add(name);
             removedNames.remove(name);
@@ -134,6 +141,7 @@ final class ClusteredSession extends StandardSession {
                 setNames.remove(name);
             }
             fingerprints.remove(name);
+            fingerprintChanges.incrementAndGet();
         }
     }
 
@@ -267,6 +275,7 @@ final class ClusteredSession extends StandardSession {
 
     /** Gives back marks of a write that failed; marks made since win over them. */
     void restoreChanges(SessionChanges failed) {
+        fingerprintChanges.incrementAndGet();
         synchronized (marks) {
             for (String name : failed.set()) {
                 if (!removedNames.contains(name)) {
@@ -316,8 +325,44 @@ final class ClusteredSession extends StandardSession {
 
     void fingerprinted(Map<String, Long> encoded) {
         if (!encoded.isEmpty()) {
+            fingerprintChanges.incrementAndGet();
             fingerprints.putAll(encoded);
         }
+    }
+
+    /**
+     * Attributes read together whose graphs overlap (a cart pointing at its owner, the owner at the cart) are walked
+     * once as one graph: if that joint fingerprint is the one recorded when each of them matched its stored
+     * fingerprint, and their stored fingerprints are still those, none of them changed. A change of another
+     * attribute leaves the record valid. {@link #fingerprintChanges} is taken before the walks: a record is not kept
+     * if a fingerprint changed while they ran.
+     */
+    long fingerprintChanges() {
+        return fingerprintChanges.get();
+    }
+
+    boolean readsStillVerified(List<String> names, long joint) {
+        VerifiedReads verified = verifiedReads;
+        if (verified == null || verified.joint != joint || !verified.names.equals(names)) {
+            return false;
+        }
+        for (int i = 0; i < verified.fingerprints.length; i++) {
+            Long stored = fingerprints.get(verified.names.get(i));
+            if (stored == null || stored != verified.fingerprints[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Records a joint fingerprint and the stored fingerprints each name matched, unless one changed meanwhile. */
+    void readsVerified(List<String> names, long joint, long[] matched, long changesBefore) {
+        if (fingerprintChanges.get() == changesBefore) {
+            verifiedReads = new VerifiedReads(names, joint, matched);
+        }
+    }
+
+    private record VerifiedReads(List<String> names, long joint, long[] fingerprints) {
     }
 
     // ---------------------------------------------------------------- store state
@@ -370,6 +415,7 @@ final class ClusteredSession extends StandardSession {
         this.isValid = true;
         this.attributes.putAll(values);
         this.fingerprints.putAll(encodedFingerprints);
+        this.fingerprintChanges.incrementAndGet();
         this.storedVersion = record.version();
         this.loadedAtNanos = System.nanoTime();
         restoreAuth(auth);

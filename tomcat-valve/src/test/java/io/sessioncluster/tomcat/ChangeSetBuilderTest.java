@@ -191,6 +191,48 @@ class ChangeSetBuilderTest {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
+    void attributesReadTogetherAndUnchangedAreWalkedOnceAsOneGraph() {
+        CountingCodec counting = new CountingCodec();
+        ChangeSetBuilder counted = new ChangeSetBuilder(counting, AUTH, true);
+        List<Object> shared = new ArrayList<>(List.of("apple"));
+        ClusteredSession session = loaded(Map.of("cart", new ArrayList<>(List.of(shared)),
+                "wishlist", new ArrayList<>(List.of(shared)), "lastPage", new ArrayList<>(List.of("/"))));
+
+        assertThat(counted.build(session, Set.of("cart", "wishlist"), 2)).isNull();
+        assertThat(counting.fingerprints).as("first time: jointly, then each alone to verify").isEqualTo(3);
+
+        counting.fingerprints = 0;
+        assertThat(counted.build(session, Set.of("wishlist", "cart"), 3)).isNull();
+        assertThat(counting.fingerprints).as("verified before: one joint walk").isEqualTo(1);
+
+        session.markSet("lastPage"); // another attribute changes: the record stays valid
+        ((List<String>) session.attributeValue("lastPage")).add("/cart");
+        assertThat(counted.build(session, Set.of(), 4).changes().setAttributes()).containsOnlyKeys("lastPage");
+        counting.fingerprints = 0;
+        assertThat(counted.build(session, Set.of("wishlist", "cart"), 5)).isNull();
+        assertThat(counting.fingerprints).isEqualTo(1);
+
+        shared.add("pear"); // the object both attributes hold, mutated in place
+        PendingWrite write = counted.build(session, Set.of("cart", "wishlist"), 6);
+        assertThat(write).isNotNull();
+        assertThat(write.changes().setAttributes()).containsOnlyKeys("cart", "wishlist");
+    }
+
+    @Test
+    void aJointRecordIsNotTrustedOnceTheStoredFingerprintOfOneOfItsAttributesMoved() {
+        List<String> cart = new ArrayList<>(List.of("apple"));
+        List<String> wishlist = new ArrayList<>(List.of("plum"));
+        ClusteredSession session = loaded(Map.of("cart", cart, "wishlist", wishlist));
+        assertThat(builder.build(session, Set.of("cart", "wishlist"), 2)).isNull(); // recorded: apple, plum
+
+        session.fingerprinted(Map.of("cart", 7L)); // as after another request's write of the cart
+        PendingWrite write = builder.build(session, Set.of("cart", "wishlist"), 3);
+        assertThat(write).as("apple no longer matches what is stored").isNotNull();
+        assertThat(write.changes().setAttributes()).containsOnlyKeys("cart");
+    }
+
+    @Test
     void settingAnAttributeToItsUnchangedValueWritesNothing() {
         List<String> cart = new ArrayList<>(List.of("apple"));
         ClusteredSession session = loadedWithCart(cart);
@@ -255,13 +297,15 @@ class ChangeSetBuilderTest {
         return session;
     }
 
-    /** {@link #CODEC} with a fingerprint that needs no encoding (as the Kryo codec's walk), counting encodings. */
+    /** {@link #CODEC} with a fingerprint that needs no encoding (as the Kryo codec's walk), counting both. */
     private static final class CountingCodec implements AttributeCodec {
         int encodes;
+        int fingerprints;
 
         @Override
         public long fingerprint(Object value) {
-            return Fingerprint.of(CODEC.encode(value));
+            fingerprints++;
+            return Fingerprint.of(CODEC.encode(value instanceof Object[] array ? List.of(array) : value));
         }
 
         @Override

@@ -188,11 +188,7 @@ final class GraphFingerprint {
                     mix(Double.doubleToRawLongBits(d));
                 }
             }
-            case BIG_DECIMAL -> {
-                BigDecimal decimal = (BigDecimal) value;
-                mix(decimal.scale());
-                bigInteger(decimal.unscaledValue());
-            }
+            case BIG_DECIMAL -> bigDecimal((BigDecimal) value);
             case BIG_INTEGER -> bigInteger((BigInteger) value);
             case UUID -> {
                 mix(((UUID) value).getMostSignificantBits());
@@ -327,6 +323,21 @@ final class GraphFingerprint {
     private void array(int length, long contentHash) {
         mix(length);
         mix(contentHash);
+    }
+
+    /**
+     * Scale and unscaled value, as Kryo writes them. A price has at most 15 digits and a small scale: its double is
+     * then exact enough to tell every unscaled value of that scale apart (below 2^53, the division by a power of ten
+     * is correctly rounded and distinct integers stay distinct), with no {@code BigInteger} allocated.
+     */
+    private void bigDecimal(BigDecimal decimal) {
+        int scale = decimal.scale();
+        mix(scale);
+        if (scale >= 0 && scale <= 22 && decimal.precision() <= 15) {
+            mix(Double.doubleToRawLongBits(decimal.doubleValue()));
+        } else {
+            bigInteger(decimal.unscaledValue());
+        }
     }
 
     private void bigInteger(BigInteger value) {

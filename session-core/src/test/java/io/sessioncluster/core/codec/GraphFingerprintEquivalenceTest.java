@@ -245,7 +245,8 @@ class GraphFingerprintEquivalenceTest {
                 case 1 -> random.nextInt(50);
                 case 2 -> (long) random.nextInt(50);
                 case 3 -> "text" + random.nextInt(5);
-                case 4 -> BigDecimal.valueOf(random.nextInt(500), random.nextInt(3));
+                case 4 -> random.nextBoolean() ? BigDecimal.valueOf(random.nextInt(500), random.nextInt(3))
+                        : new BigDecimal("1234567890123456789." + random.nextInt(3)); // beyond a double's digits
                 case 5 -> LocalDate.ofEpochDay(random.nextInt(20_000));
                 case 6 -> new Date(random.nextInt(1_000_000));
                 case 7 -> new UUID(random.nextInt(3), random.nextInt(3));
@@ -341,6 +342,7 @@ class GraphFingerprintEquivalenceTest {
                     n -> n.name = random.nextBoolean() ? null : "n" + random.nextInt(10),
                     n -> n.name = n.name == null ? null : new String(n.name), // equal copy: sharing may change
                     n -> n.amount = n.amount == null ? BigDecimal.ONE : n.amount.setScale(n.amount.scale() + 1),
+                    n -> n.amount = n.amount == null ? null : n.amount.add(BigDecimal.valueOf(1, n.amount.scale())),
                     n -> n.color = Color.values()[random.nextInt(3)],
                     n -> n.ref = pick(reachable),
                     n -> n.ref = null,
