@@ -1,6 +1,5 @@
 package io.sessioncluster.core.codec;
 
-import com.esotericsoftware.kryo.util.IdentityMap;
 import com.esotericsoftware.kryo.util.IdentityObjectIntMap;
 import net.openhft.hashing.LongHashFunction;
 
@@ -57,20 +56,24 @@ final class GraphFingerprint {
     private static final long P2 = 0xC2B2AE3D27D4EB4FL;
 
     private final SafeKryo kryo;
-    private final Map<Class<?>, ClassShape> shapes;
+    private final ClassValue<ClassShape> shapes;
     private final ToLongFunction<Object> encodedHash;
-    private final IdentityObjectIntMap<Object> seen = new IdentityObjectIntMap<>();
-    /** This walker's own copy of the shapes it met: an identity lookup, no shared map on the hot path. */
-    private final IdentityMap<Class<?>, ClassShape> known = new IdentityMap<>();
+    /**
+     * Objects met so far and their reference numbers. Half full at most: almost every lookup is for an object not met
+     * yet, which probes until an empty slot, and at Kryo's default 0.8 load that is a dozen slots on average.
+     */
+    private final IdentityObjectIntMap<Object> seen = new IdentityObjectIntMap<>(512, 0.5f);
     private int nextReference;
     private int depth;
     private long h;
 
     /**
-     * @param shapes      shared by the codec's instances (the shape of a class is the same for all)
+     * @param shapes      shared by the codec's instances (the shape of a class is the same for all); a
+     *                    {@code ClassValue} because a map keyed by classes hashes them by identity, and a class's
+     *                    identity hash is slow to read once the class has been locked (class initialisation)
      * @param encodedHash hashes the encoded bytes of a value the walk does not take apart
      */
-    GraphFingerprint(SafeKryo kryo, Map<Class<?>, ClassShape> shapes, ToLongFunction<Object> encodedHash) {
+    GraphFingerprint(SafeKryo kryo, ClassValue<ClassShape> shapes, ToLongFunction<Object> encodedHash) {
         this.kryo = kryo;
         this.shapes = shapes;
         this.encodedHash = encodedHash;
@@ -89,7 +92,7 @@ final class GraphFingerprint {
             return finish(h);
         } finally {
             if (nextReference > 0) {
-                seen.clear(2048);
+                seen.clear(4096);
             }
         }
     }
@@ -122,16 +125,7 @@ final class GraphFingerprint {
     }
 
     private ClassShape shape(Class<?> type) {
-        ClassShape shape = known.get(type);
-        if (shape == null) {
-            shape = shapes.get(type);
-            if (shape == null) {
-                shape = ClassShape.of(type, kryo);
-                shapes.putIfAbsent(type, shape);
-            }
-            known.put(type, shape);
-        }
-        return shape;
+        return shapes.get(type);
     }
 
     @SuppressWarnings("unchecked")

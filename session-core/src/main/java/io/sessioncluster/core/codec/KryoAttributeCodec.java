@@ -2,9 +2,7 @@ package io.sessioncluster.core.codec;
 
 import com.esotericsoftware.kryo.KryoException;
 
-import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
 /**
@@ -32,7 +30,17 @@ final class KryoAttributeCodec implements AttributeCodec {
     private final int maxBytes;
     private final StripedPool<Context> pool;
     /** What the fingerprint walk reads of each class, shared by the pooled instances. */
-    private final Map<Class<?>, ClassShape> shapes = new ConcurrentHashMap<>();
+    private final ClassValue<ClassShape> shapes = new ClassValue<>() {
+        @Override
+        protected ClassShape computeValue(Class<?> type) {
+            Context context = pool.obtain(); // another instance than the walking one: a pool never blocks
+            try {
+                return ClassShape.of(type, context.kryo);
+            } finally {
+                pool.free(context);
+            }
+        }
+    };
 
     KryoAttributeCodec(ClassAllowList allowList, int maxBytes, ClassLoader loader) {
         this.allowList = Objects.requireNonNull(allowList, "allowList");
@@ -203,7 +211,7 @@ final class KryoAttributeCodec implements AttributeCodec {
         KryoBuffers.LimitedOutput output;
         int failures;
 
-        Context(SafeKryo kryo, int maxBytes, Map<Class<?>, ClassShape> shapes) {
+        Context(SafeKryo kryo, int maxBytes, ClassValue<ClassShape> shapes) {
             this.kryo = kryo;
             this.output = new KryoBuffers.LimitedOutput(INITIAL_BUFFER, maxBytes);
             this.fingerprint = new GraphFingerprint(kryo, shapes, value -> encodedHash(this, value));

@@ -4,7 +4,6 @@ import io.sessioncluster.core.testing.ShopModel;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -19,7 +18,13 @@ class GraphFingerprintTest {
         ClassAllowList allowList = ClassAllowList.of(List.of(ShopModel.ALLOW));
         SafeKryo kryo = new SafeKryo(allowList, LOADER, new JavaAttributeCodec(allowList, 1 << 20, LOADER), 1 << 20);
         AtomicInteger encoded = new AtomicInteger();
-        GraphFingerprint walk = new GraphFingerprint(kryo, new ConcurrentHashMap<>(), value -> {
+        ClassValue<ClassShape> shapes = new ClassValue<>() {
+            @Override
+            protected ClassShape computeValue(Class<?> type) {
+                return ClassShape.of(type, kryo);
+            }
+        };
+        GraphFingerprint walk = new GraphFingerprint(kryo, shapes, value -> {
             encoded.incrementAndGet();
             return 0;
         });
