@@ -9,7 +9,9 @@ import org.jgroups.protocols.JDBC_PING2;
  * the coordinator). A starting member writes its row and reads those of its cluster to find the others; a member
  * that leaves deletes its row. A crashed member cannot, so the coordinator removes every row of its cluster that is
  * not in the new view at each view change ({@code remove_all_data_on_view_change}, as JGroups advises for shared
- * stores), and members rewrite their own rows afterwards should a partition's coordinator have removed them.
+ * stores). During a partition each side's coordinator removes the other side's rows; a coordinator that finds its
+ * own row gone writes it again at its next merge check ({@code write_data_on_find}), else the sides could no longer
+ * find each other through the table and never merge.
  *
  * <p>The statements are JDBC_PING2's own layout with the table name filled in: plain SQL that PostgreSQL,
  * MariaDB/MySQL, H2, Oracle and SQL Server all accept. The table is created at start if the statement succeeds; a
@@ -34,6 +36,7 @@ record JdbcDiscovery(String url, String user, String password, String table) {
         ping.setClearSql("DELETE FROM " + table + " WHERE cluster=?");
         ping.setSelectAllPingdataSql("SELECT address, name, ip, coord FROM " + table + " WHERE cluster=?");
         ping.setValue("remove_all_data_on_view_change", true);
+        ping.setValue("write_data_on_find", true);
         return ping;
     }
 

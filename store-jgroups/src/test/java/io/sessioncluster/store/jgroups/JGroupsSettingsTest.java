@@ -130,6 +130,7 @@ class JGroupsSettingsTest {
         assertThat(table.getSelectAllPingdataSql()).isEqualTo("SELECT address, name, ip, coord FROM members WHERE cluster=?");
         assertThat(table.getConnectionPassword()).isNull(); // only inside the data source
         assertThat((Object) table.getValue("remove_all_data_on_view_change")).isEqualTo(true);
+        assertThat((Object) table.getValue("write_data_on_find")).isEqualTo(true);
         assertThat(jdbc.toString() + jdbc.jdbc() + table.getDataSource()).doesNotContain("hunter2").doesNotContain("db/app");
     }
 
