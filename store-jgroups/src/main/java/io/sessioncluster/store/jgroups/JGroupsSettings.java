@@ -7,12 +7,19 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** The settings of the {@code jgroups} store; each is a {@code <Manager>} attribute. */
 final class JGroupsSettings {
 
     private static final Pattern CLUSTER_NAME = Pattern.compile("[A-Za-z0-9_.:/-]{1,100}");
+    /** Labels of letters, digits, - and _ (SRV names start with _service._proto), an optional final dot. */
+    private static final Pattern DNS_NAME = Pattern.compile(
+            "[A-Za-z0-9_]([A-Za-z0-9_-]{0,62})(\\.[A-Za-z0-9_][A-Za-z0-9_-]{0,62})*\\.?");
+    private static final Pattern DNS_SERVER = Pattern.compile("([A-Za-z0-9_.-]+)(:(\\d{1,5}))?");
+    private static final Pattern TABLE = Pattern.compile(
+            "[A-Za-z_][A-Za-z0-9_]{0,62}(\\.[A-Za-z_][A-Za-z0-9_]{0,62})?");
     private static final Pattern HOST_LIST = Pattern.compile(
             "[A-Za-z0-9_.:-]+\\[\\d{1,5}\\](,[A-Za-z0-9_.:-]+\\[\\d{1,5}\\])*");
 
@@ -49,7 +56,9 @@ final class JGroupsSettings {
             });
 
     static final Setting<StackType> STACK = Setting.oneOf("jgroupsStack", StackType.UDP,
-            "Bundled stack: udp (IP multicast) or tcp (static host list in jgroupsInitialHosts).");
+            "Bundled stack, named by how members find each other: udp (IP multicast), tcp (static host list in"
+                    + " jgroupsInitialHosts), dns (the addresses of the DNS name jgroupsDnsQuery, e.g. a Kubernetes"
+                    + " headless Service) or jdbc (a table in the database at jgroupsJdbcUrl). All but udp talk TCP.");
 
     static final Setting<InetAddress> BIND_ADDRESS = Setting.of("jgroupsBindAddress", "127.0.0.1",
             "an IP address of this host, or one of site_local, global, link_local, non_loopback, loopback,"
@@ -91,6 +100,83 @@ final class JGroupsSettings {
                 return compact;
             });
 
+    static final Setting<String> DNS_QUERY = Setting.of("jgroupsDnsQuery", "",
+            "empty, or DNS names separated by commas, e.g. session-cluster.shop.svc.cluster.local",
+            "dns stack (required there): the DNS name whose records list the members; on Kubernetes the headless"
+                    + " Service <service>.<namespace>.svc.cluster.local.",
+            raw -> {
+                String compact = raw.replace(" ", "");
+                if (compact.isEmpty()) {
+                    return compact;
+                }
+                for (String name : compact.split(",", -1)) {
+                    if (name.length() > 253 || !DNS_NAME.matcher(name).matches()) {
+                        throw new IllegalArgumentException("not a DNS name: [" + name + "]");
+                    }
+                }
+                return compact;
+            });
+
+    static final Setting<DnsRecordType> DNS_RECORD_TYPE = Setting.of("jgroupsDnsRecordType", "A", "A, SRV",
+            "dns stack: A (addresses; every member listens on jgroupsBindPort) or SRV (host and port per member).",
+            raw -> {
+                for (DnsRecordType type : DnsRecordType.values()) {
+                    if (type.name().equalsIgnoreCase(raw)) {
+                        return type;
+                    }
+                }
+                throw new IllegalArgumentException();
+            });
+
+    static final Setting<String> DNS_ADDRESS = Setting.of("jgroupsDnsAddress", "",
+            "empty, or host or host:port of a DNS server, e.g. 10.96.0.10 or 127.0.0.1:5353",
+            "dns stack: the DNS server to ask. Empty: the host's resolver (/etc/resolv.conf), which is what"
+                    + " Kubernetes pods want.",
+            raw -> {
+                if (raw.isEmpty()) {
+                    return raw;
+                }
+                Matcher m = DNS_SERVER.matcher(raw);
+                if (!m.matches()) {
+                    throw new IllegalArgumentException();
+                }
+                if (m.group(3) != null) {
+                    int port = Integer.parseInt(m.group(3));
+                    if (port < 1 || port > 65535) {
+                        throw new IllegalArgumentException("port " + port + " is not from 1 to 65535");
+                    }
+                }
+                return raw;
+            });
+
+    static final Setting<String> JDBC_URL = Setting.of("jgroupsJdbcUrl", "",
+            "empty, or a JDBC URL starting with jdbc:, e.g. jdbc:postgresql://db:5432/app",
+            "jdbc stack (required there): the database holding the table of members (its driver must be on the"
+                    + " class path). May hold a password (masked in every message and log line).",
+            raw -> {
+                if (!raw.isEmpty() && !raw.startsWith("jdbc:")) {
+                    throw new IllegalArgumentException("must start with jdbc:");
+                }
+                return raw;
+            }).secret();
+
+    static final Setting<String> JDBC_USER = Setting.text("jgroupsJdbcUser", "",
+            "jdbc stack: user name for jgroupsJdbcUrl; empty to use the URL's or the driver's default.");
+
+    static final Setting<String> JDBC_PASSWORD = Setting.of("jgroupsJdbcPassword", "", "any text",
+            "jdbc stack: password for jgroupsJdbcUrl (masked in every message, never logged).", raw -> raw).secret();
+
+    static final Setting<String> JDBC_TABLE = Setting.of("jgroupsJdbcTable", "jgroups",
+            "a letter or _, then up to 62 letters, digits or _; optionally schema.table",
+            "jdbc stack: the table of members (JGroups JDBC_PING2's layout), created if missing. One table serves"
+                    + " many clusters: its rows carry the cluster name.",
+            raw -> {
+                if (!TABLE.matcher(raw).matches()) {
+                    throw new IllegalArgumentException();
+                }
+                return raw;
+            });
+
     static final Setting<String> SECRET = Setting.of("jgroupsSecret", "",
             "empty, or a shared secret of at least 16 characters",
             "Encrypts and authenticates all cluster traffic (JGroups SYM_ENCRYPT, AES-256 key derived from the"
@@ -129,7 +215,8 @@ final class JGroupsSettings {
                     + " transfer); a larger one is dropped and logged.");
 
     static final List<Setting<?>> ALL = List.of(REPLICATION, BACKUPS, CLUSTER_NAME_SETTING, CONFIG, STACK, BIND_ADDRESS,
-            BIND_PORT, PORT_RANGE, MULTICAST_ADDRESS, MULTICAST_PORT, INITIAL_HOSTS, SECRET, TIMEOUT_MILLIS,
+            BIND_PORT, PORT_RANGE, MULTICAST_ADDRESS, MULTICAST_PORT, INITIAL_HOSTS, DNS_QUERY, DNS_RECORD_TYPE, DNS_ADDRESS, JDBC_URL, JDBC_USER,
+            JDBC_PASSWORD, JDBC_TABLE, SECRET, TIMEOUT_MILLIS,
             JOIN_TIMEOUT_MILLIS, FAILURE_DETECTION_MILLIS, MERGE_INTERVAL_MILLIS, TOMBSTONE_SECONDS, MAX_MESSAGE_BYTES);
 
     private JGroupsSettings() {

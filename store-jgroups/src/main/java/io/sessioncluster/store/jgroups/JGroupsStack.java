@@ -39,13 +39,15 @@ import javax.crypto.spec.PBEKeySpec;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * Builds the JGroups channel of one node: a custom XML stack ({@code jgroupsConfig}), or one of the two bundled
- * stacks (udp, tcp), assembled here so that every setting maps onto a protocol property, with SYM_ENCRYPT added
- * when {@code jgroupsSecret} is set.
+ * Builds the JGroups channel of one node: a custom XML stack ({@code jgroupsConfig}), or one of the bundled
+ * stacks (udp, tcp, dns, jdbc), assembled here so that every setting maps onto a protocol property, with SYM_ENCRYPT
+ * added when {@code jgroupsSecret} is set. The bundled stacks differ only in transport and discovery; the
+ * discoveries without multicast build their protocol in {@link DnsDiscovery} and {@link JdbcDiscovery}.
  */
 record JGroupsStack(Optional<Path> config, StackType type, InetAddress bindAddress, int bindPort, int portRange,
-                    String multicastAddress, int multicastPort, String initialHosts, String secret,
-                    int joinTimeoutMillis, int failureDetectionMillis, int mergeIntervalMillis) {
+                    String multicastAddress, int multicastPort, String initialHosts, DnsDiscovery dns,
+                    JdbcDiscovery jdbc, String secret, int joinTimeoutMillis, int failureDetectionMillis,
+                    int mergeIntervalMillis) {
 
     /** The stack the {@code jgroups*} settings describe. */
     static JGroupsStack from(Settings settings) {
@@ -53,7 +55,7 @@ record JGroupsStack(Optional<Path> config, StackType type, InetAddress bindAddre
                 settings.get(JGroupsSettings.BIND_ADDRESS), settings.get(JGroupsSettings.BIND_PORT),
                 settings.get(JGroupsSettings.PORT_RANGE), settings.get(JGroupsSettings.MULTICAST_ADDRESS),
                 settings.get(JGroupsSettings.MULTICAST_PORT), settings.get(JGroupsSettings.INITIAL_HOSTS),
-                settings.get(JGroupsSettings.SECRET), settings.get(JGroupsSettings.JOIN_TIMEOUT_MILLIS),
+                DnsDiscovery.from(settings), JdbcDiscovery.from(settings), settings.get(JGroupsSettings.SECRET), settings.get(JGroupsSettings.JOIN_TIMEOUT_MILLIS),
                 settings.get(JGroupsSettings.FAILURE_DETECTION_MILLIS),
                 settings.get(JGroupsSettings.MERGE_INTERVAL_MILLIS));
     }
@@ -77,22 +79,19 @@ record JGroupsStack(Optional<Path> config, StackType type, InetAddress bindAddre
 
     List<Protocol> protocols(String clusterName) throws Exception {
         List<Protocol> stack = new ArrayList<>();
-        TP transport = type == StackType.UDP ? udp() : new TCP();
+        TP transport = type.tcp() ? new TCP() : udp();
         transport.setValue("bind_addr", bindAddress);
         transport.setValue("bind_port", bindPort);
         transport.setValue("port_range", portRange);
         transport.disableDiagnostics();
         transport.enableStats(true); // message and byte counters, read by JGroupsMetrics
         stack.add(transport);
-        Protocol discovery;
-        if (type == StackType.UDP) {
-            discovery = new PING();
-        } else {
-            TCPPING ping = new TCPPING();
-            ping.setInitialHosts(hosts());
-            ping.setPortRange(portRange);
-            discovery = ping;
-        }
+        Protocol discovery = switch (type) {
+            case UDP -> new PING();
+            case TCP -> tcpPing();
+            case DNS -> dns.protocol();
+            case JDBC -> jdbc.protocol();
+        };
         // Several discovery rounds within the join timeout: one lost datagram must not split a starting cluster.
         discovery.setValue("num_discovery_runs", 3);
         stack.add(discovery);
@@ -113,6 +112,13 @@ record JGroupsStack(Optional<Path> config, StackType type, InetAddress bindAddre
         stack.add(new MFC());
         stack.add(new FRAG4());
         return stack;
+    }
+
+    private TCPPING tcpPing() {
+        TCPPING ping = new TCPPING();
+        ping.setInitialHosts(hosts());
+        ping.setPortRange(portRange);
+        return ping;
     }
 
     private UDP udp() throws Exception {

@@ -98,7 +98,7 @@ class JGroupsSecurityIT {
 
         // A member of the (unencrypted) cluster that speaks the dispatcher's protocol but sends garbage bodies.
         JGroupsStack stack = new JGroupsStack(Optional.empty(), StackType.UDP, InetAddress.getLoopbackAddress(), 0, 20,
-                "228.8.8.8", JGroupsTestNodes.MULTICAST_PORT, "", "", 600, 2000, 1000);
+                "228.8.8.8", JGroupsTestNodes.MULTICAST_PORT, "", null, null, "", 600, 2000, 1000);
         JChannel rogue = new JChannel(stack.protocols(cluster));
         closeables.add(rogue);
         MessageDispatcher dispatcher = new MessageDispatcher(rogue);
