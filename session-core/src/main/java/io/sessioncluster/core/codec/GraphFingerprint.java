@@ -1,6 +1,5 @@
 package io.sessioncluster.core.codec;
 
-import com.esotericsoftware.kryo.util.IdentityObjectIntMap;
 import net.openhft.hashing.LongHashFunction;
 
 import java.lang.reflect.Field;
@@ -58,12 +57,8 @@ final class GraphFingerprint {
     private final SafeKryo kryo;
     private final ClassValue<ClassShape> shapes;
     private final ToLongFunction<Object> encodedHash;
-    /**
-     * Objects met so far and their reference numbers. Half full at most: almost every lookup is for an object not met
-     * yet, which probes until an empty slot, and at Kryo's default 0.8 load that is a dozen slots on average.
-     */
-    private final IdentityObjectIntMap<Object> seen = new IdentityObjectIntMap<>(512, 0.5f);
-    private int nextReference;
+    /** Objects met so far and their reference numbers. */
+    private final IdentityNumbers seen = new IdentityNumbers(256);
     private int depth;
     private long h;
 
@@ -85,15 +80,12 @@ final class GraphFingerprint {
      */
     long of(Object value) {
         h = 0x165667B19E3779F9L;
-        nextReference = 0;
         depth = 0;
         try {
             walk(value);
             return finish(h);
         } finally {
-            if (nextReference > 0) {
-                seen.clear(4096);
-            }
+            seen.clear();
         }
     }
 
@@ -104,13 +96,12 @@ final class GraphFingerprint {
         }
         ClassShape shape = shape(value.getClass());
         if (shape.tracked) {
-            int reference = seen.get(value, -1);
+            int reference = seen.numberOrAdd(value);
             if (reference >= 0) {
                 mix(BACK_REFERENCE);
                 mix(reference);
                 return;
             }
-            seen.put(value, nextReference++);
         }
         mix(shape.classHash);
         if (++depth > SafeKryo.MAX_DEPTH) {
