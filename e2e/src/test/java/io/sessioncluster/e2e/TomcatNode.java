@@ -238,15 +238,21 @@ final class TomcatNode {
         }
     }
 
-    /** Members of the JGroups view this node last joined ({@code joined JGroups cluster [..] as .. with N members}). */
-    int lastJoinedMembers() {
-        java.util.regex.Matcher matcher = java.util.regex.Pattern
-                .compile("joined JGroups cluster \\[[^\\]]*\\] as \\S+ with (\\d+) members").matcher(log());
-        int members = 0;
+    /**
+     * The size of each JGroups cluster's view on this node, by cluster name, as its log tells: the view it joined
+     * ({@code joined JGroups cluster [..] as .. with N members}) or a later merge ({@code merged partitions of JGroups
+     * cluster [..]: now N members}), whichever came last.
+     */
+    java.util.Map<String, Integer> jgroupsViewSizes() {
+        java.util.regex.Matcher matcher = java.util.regex.Pattern.compile(
+                "(?:joined JGroups cluster \\[([^\\]]*)\\] as \\S+ with|merged partitions of JGroups cluster \\[([^\\]]*)\\]: now) (\\d+) members")
+                .matcher(log());
+        java.util.Map<String, Integer> sizes = new java.util.TreeMap<>();
         while (matcher.find()) {
-            members = Integer.parseInt(matcher.group(1));
+            String cluster = matcher.group(1) != null ? matcher.group(1) : matcher.group(2);
+            sizes.put(cluster, Integer.parseInt(matcher.group(3)));
         }
-        return members;
+        return sizes;
     }
 
     /** Tomcat's console output so far (the session-cluster warnings land here too). */

@@ -496,6 +496,10 @@ final class JGroupsSessionStore implements SessionStore, RequestHandler, Receive
         }
         try {
             if (merged) {
+                // A node that started alone (no answer within the join timeout) serves none of the others'
+                // sessions until this moment: operators, and the end-to-end tests' readiness check, wait for it.
+                LOG.log(System.Logger.Level.INFO, "{0}: merged partitions of JGroups cluster [{1}]: now {2} members",
+                        contextName, clusterName, view.getMembers().size());
                 background.execute(this::afterMerge);
             }
             background.execute(rebalancer::run);
