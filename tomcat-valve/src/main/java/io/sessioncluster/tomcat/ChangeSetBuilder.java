@@ -105,19 +105,23 @@ final class ChangeSetBuilder {
     /** The read attributes that could have been mutated in place: not immutable, not set or removed by the request. */
     private static List<String> candidates(ClusteredSession session, Set<String> reads, Set<String> readOutside,
                                            SessionChanges taken) {
-        List<String> candidates = List.of();
-        for (Set<String> names : List.of(reads, readOutside)) {
-            for (String name : names) {
-                if (taken.set().contains(name) || taken.removed().contains(name) || candidates.contains(name)) {
-                    continue;
+        List<String> candidates = addCandidates(session, reads, taken, List.of());
+        return addCandidates(session, readOutside, taken, candidates);
+    }
+
+    /** {@code candidates} with the candidates among {@code names}; allocates only once there is one. */
+    private static List<String> addCandidates(ClusteredSession session, Set<String> names, SessionChanges taken,
+                                              List<String> candidates) {
+        for (String name : names) {
+            if (taken.set().contains(name) || taken.removed().contains(name) || candidates.contains(name)) {
+                continue;
+            }
+            Object value = session.attributeValue(name);
+            if (value != null && !ImmutableValues.isImmutable(value)) {
+                if (candidates.isEmpty()) {
+                    candidates = new ArrayList<>(4);
                 }
-                Object value = session.attributeValue(name);
-                if (value != null && !ImmutableValues.isImmutable(value)) {
-                    if (candidates.isEmpty()) {
-                        candidates = new ArrayList<>(4);
-                    }
-                    candidates.add(name);
-                }
+                candidates.add(name);
             }
         }
         return candidates;

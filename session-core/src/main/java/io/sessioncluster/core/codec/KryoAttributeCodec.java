@@ -3,7 +3,6 @@ package io.sessioncluster.core.codec;
 import com.esotericsoftware.kryo.KryoException;
 
 import java.util.Objects;
-import java.util.function.Function;
 
 /**
  * Kryo 5, the default codec: several times faster and smaller than Java serialization. Kryo instances are
@@ -53,7 +52,23 @@ final class KryoAttributeCodec implements AttributeCodec {
 
     @Override
     public byte[] encode(Object value) {
-        return encodeThen(value, KryoBuffers.LimitedOutput::toBytes);
+        CodecFormat.checkAllowed(allowList, value);
+        Context context = pool.obtain();
+        boolean failed = true;
+        try {
+            KryoBuffers.LimitedOutput output = context.output;
+            output.reset();
+            output.writeByte(FORMAT);
+            context.kryo.writeClassAndObject(output, value);
+            byte[] bytes = output.toBytes();
+            failed = false;
+            return bytes;
+        } catch (RuntimeException | LinkageError | StackOverflowError e) {
+            throw failure(e, CodecException.Reason.NOT_ENCODABLE,
+                    "cannot encode a value of class [" + value.getClass().getName() + "]"); // not null: null never fails
+        } finally {
+            release(context, failed);
+        }
     }
 
     /** Walks the graph ({@link GraphFingerprint}): no encoding, no buffer. */
@@ -91,26 +106,6 @@ final class KryoAttributeCodec implements AttributeCodec {
         output.reset();
         context.kryo.writeClassAndObject(output, value);
         return Fingerprint.of(output.getBuffer(), 0, output.position());
-    }
-
-    private <T> T encodeThen(Object value, Function<KryoBuffers.LimitedOutput, T> result) {
-        CodecFormat.checkAllowed(allowList, value);
-        Context context = pool.obtain();
-        boolean failed = true;
-        try {
-            KryoBuffers.LimitedOutput output = context.output;
-            output.reset();
-            output.writeByte(FORMAT);
-            context.kryo.writeClassAndObject(output, value);
-            T taken = result.apply(output);
-            failed = false;
-            return taken;
-        } catch (RuntimeException | LinkageError | StackOverflowError e) {
-            throw failure(e, CodecException.Reason.NOT_ENCODABLE,
-                    "cannot encode a value of class [" + value.getClass().getName() + "]"); // not null: null never fails
-        } finally {
-            release(context, failed);
-        }
     }
 
     @Override

@@ -45,8 +45,7 @@ class JdbcWriteCostIT {
         db.open(prefix).close(); // creates the tables
         try (HikariDataSource pool = DataSources.pool(db.url(), db.user(), db.password(), 2, 5000, "/cost")) {
             CountingDataSource counting = new CountingDataSource(pool);
-            SessionStore store = JdbcSessionStoreProvider.open(counting.dataSource(), () -> { }, DialectChoice.AUTO,
-                    new Tables(prefix), false, 5000, 1000);
+            SessionStore store = openCounted(counting, prefix);
             String id = UUID.randomUUID().toString().replace("-", "").toUpperCase();
             long now = System.currentTimeMillis();
             Map<String, byte[]> attributes = new LinkedHashMap<>();
@@ -84,8 +83,7 @@ class JdbcWriteCostIT {
         db.open(prefix).close(); // creates the tables
         try (HikariDataSource pool = DataSources.pool(db.url(), db.user(), db.password(), 2, 5000, "/cost")) {
             CountingDataSource counting = new CountingDataSource(pool);
-            SessionStore store = JdbcSessionStoreProvider.open(counting.dataSource(), () -> { }, DialectChoice.AUTO,
-                    new Tables(prefix), false, 5000, 1000);
+            SessionStore store = openCounted(counting, prefix);
             long now = System.currentTimeMillis();
             List<ChangeSet> creates = new ArrayList<>();
             List<ChangeSet> updates = new ArrayList<>();
@@ -112,5 +110,11 @@ class JdbcWriteCostIT {
             bytes[i] = (byte) (i * 31 + seed);
         }
         return bytes;
+    }
+
+    /** The store over the counting data source, on the tables made for {@code prefix}. */
+    private static SessionStore openCounted(CountingDataSource counting, String prefix) {
+        return JdbcSessionStoreProvider.open(counting.dataSource(), () -> { }, DialectChoice.AUTO, new Tables(prefix),
+                false, 5000, 1000);
     }
 }
