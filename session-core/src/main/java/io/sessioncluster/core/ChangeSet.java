@@ -21,6 +21,8 @@ import java.util.Set;
  * @param maxInactiveSeconds idle timeout; zero or negative means never
  * @param setAttributes      attributes to write, name to encoded value
  * @param removedAttributes  attributes to delete; never overlaps {@code setAttributes}
+ * @param principal          what the change does to the name the session is indexed under (a login or log-out);
+ *                           {@link PrincipalChange#UNCHANGED} for most requests
  */
 public record ChangeSet(
         String id,
@@ -29,10 +31,12 @@ public record ChangeSet(
         long lastAccessedTime,
         int maxInactiveSeconds,
         Map<String, byte[]> setAttributes,
-        Set<String> removedAttributes) {
+        Set<String> removedAttributes,
+        PrincipalChange principal) {
 
     public ChangeSet {
         Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(principal, "principal");
         setAttributes = Collections.unmodifiableMap(new LinkedHashMap<>(Objects.requireNonNull(setAttributes, "setAttributes")));
         removedAttributes = Collections.unmodifiableSet(new LinkedHashSet<>(Objects.requireNonNull(removedAttributes, "removedAttributes")));
         for (String name : removedAttributes) {
@@ -42,9 +46,22 @@ public record ChangeSet(
         }
     }
 
+    /** A change set that leaves the principal index as it is. */
+    public ChangeSet(String id, boolean created, long creationTime, long lastAccessedTime, int maxInactiveSeconds,
+                     Map<String, byte[]> setAttributes, Set<String> removedAttributes) {
+        this(id, created, creationTime, lastAccessedTime, maxInactiveSeconds, setAttributes, removedAttributes,
+                PrincipalChange.UNCHANGED);
+    }
+
+    /** This change set, also changing the principal name the session is indexed under. */
+    public ChangeSet withPrincipal(PrincipalChange change) {
+        return new ChangeSet(id, created, creationTime, lastAccessedTime, maxInactiveSeconds, setAttributes,
+                removedAttributes, change);
+    }
+
     /** True when only metadata (access time, timeout) changed. */
     public boolean isMetadataOnly() {
-        return setAttributes.isEmpty() && removedAttributes.isEmpty();
+        return setAttributes.isEmpty() && removedAttributes.isEmpty() && !principal.changed();
     }
 
     /** Encoded bytes this change set carries, for metrics. */
@@ -59,7 +76,7 @@ public record ChangeSet(
         }
         if (created != other.created || creationTime != other.creationTime || lastAccessedTime != other.lastAccessedTime
                 || maxInactiveSeconds != other.maxInactiveSeconds || !id.equals(other.id)
-                || !removedAttributes.equals(other.removedAttributes)) {
+                || !removedAttributes.equals(other.removedAttributes) || !principal.equals(other.principal)) {
             return false;
         }
         return EncodedAttributes.equal(setAttributes, other.setAttributes);
@@ -73,6 +90,6 @@ public record ChangeSet(
     @Override
     public String toString() {
         return "ChangeSet[id=" + SessionIds.redact(id) + ", created=" + created + ", set=" + setAttributes.keySet()
-                + ", removed=" + removedAttributes + "]";
+                + ", removed=" + removedAttributes + ", principal=" + principal + "]";
     }
 }

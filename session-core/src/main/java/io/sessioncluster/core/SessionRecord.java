@@ -18,6 +18,7 @@ import java.util.Objects;
  * @param lastAccessedTime   epoch milliseconds
  * @param maxInactiveSeconds idle timeout; zero or negative means the session never expires
  * @param attributes         attribute name to encoded value
+ * @param principal          the principal name the session is indexed under ({@link ChangeSet#principal}), or null
  */
 public record SessionRecord(
         String id,
@@ -25,11 +26,18 @@ public record SessionRecord(
         long creationTime,
         long lastAccessedTime,
         int maxInactiveSeconds,
-        Map<String, byte[]> attributes) {
+        Map<String, byte[]> attributes,
+        String principal) {
 
     public SessionRecord {
         Objects.requireNonNull(id, "id");
         attributes = Collections.unmodifiableMap(new LinkedHashMap<>(Objects.requireNonNull(attributes, "attributes")));
+    }
+
+    /** A session not indexed under a principal name. */
+    public SessionRecord(String id, long version, long creationTime, long lastAccessedTime, int maxInactiveSeconds,
+                         Map<String, byte[]> attributes) {
+        this(id, version, creationTime, lastAccessedTime, maxInactiveSeconds, attributes, null);
     }
 
     /** Epoch milliseconds after which the session is expired, or {@link Long#MAX_VALUE} if it never expires. */
@@ -60,7 +68,7 @@ public record SessionRecord(
         }
         if (version != other.version || creationTime != other.creationTime
                 || lastAccessedTime != other.lastAccessedTime || maxInactiveSeconds != other.maxInactiveSeconds
-                || !id.equals(other.id)) {
+                || !id.equals(other.id) || !Objects.equals(principal, other.principal)) {
             return false;
         }
         return EncodedAttributes.equal(attributes, other.attributes);

@@ -1,6 +1,7 @@
 package io.sessioncluster.testkit;
 
 import io.sessioncluster.core.ChangeSet;
+import io.sessioncluster.core.PrincipalChange;
 import io.sessioncluster.core.SessionRecord;
 import io.sessioncluster.core.WriteResult;
 import io.sessioncluster.core.store.SessionStore;
@@ -125,6 +126,7 @@ public abstract class ContractFixture {
         private int maxInactiveSeconds = 1800;
         private final Map<String, byte[]> set = new LinkedHashMap<>();
         private final Set<String> removed = new LinkedHashSet<>();
+        private PrincipalChange principal = PrincipalChange.UNCHANGED;
 
         Change(String id, boolean created) {
             this.id = id;
@@ -155,8 +157,20 @@ public abstract class ContractFixture {
             return this;
         }
 
+        /** Indexes the session under this principal name (a login). */
+        public Change principal(String name) {
+            this.principal = PrincipalChange.to(name);
+            return this;
+        }
+
+        /** Takes the session out of the principal index (a log-out). */
+        public Change clearPrincipal() {
+            this.principal = PrincipalChange.CLEARED;
+            return this;
+        }
+
         public ChangeSet build() {
-            return new ChangeSet(id, created, now, accessed, maxInactiveSeconds, set, removed);
+            return new ChangeSet(id, created, now, accessed, maxInactiveSeconds, set, removed, principal);
         }
 
         /** Builds and writes through {@link #store}. */

@@ -19,7 +19,7 @@ import static org.assertj.core.api.Assertions.fail;
  * {@code announceEviction} reach every other subscribed node, never the node that caused them. Delivery may be
  * asynchronous, so every wait polls, bounded by {@link #WAIT_MILLIS}. Part of {@link SessionStoreContract}.
  */
-public abstract class EvictionContract extends WriteAllContract {
+public abstract class EvictionContract extends PrincipalIndexContract {
 
     private static final long WAIT_MILLIS = 5_000;
 

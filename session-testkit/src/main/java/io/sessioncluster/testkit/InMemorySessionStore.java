@@ -4,7 +4,10 @@ import io.sessioncluster.core.ChangeSet;
 import io.sessioncluster.core.ExpiryClaim;
 import io.sessioncluster.core.Fence;
 import io.sessioncluster.core.LockAttempt;
+import io.sessioncluster.core.SessionIds;
+import io.sessioncluster.core.SessionPage;
 import io.sessioncluster.core.SessionRecord;
+import io.sessioncluster.core.SessionSummary;
 import io.sessioncluster.core.Touch;
 import io.sessioncluster.core.WriteResult;
 import io.sessioncluster.core.store.EvictionListener;
@@ -21,6 +24,9 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * A small, correct, thread-safe {@link SessionStore} that keeps sessions in this JVM's memory, for tests. Stores
@@ -125,8 +131,10 @@ public final class InMemorySessionStore implements SessionStore {
             changes.removedAttributes().forEach(attributes::remove);
             long version = old == null ? 1 : old.version() + 1;
             long accessed = old == null ? changes.lastAccessedTime() : Math.max(old.lastAccessedTime(), changes.lastAccessedTime());
+            String principal = changes.principal().changed() ? changes.principal().name()
+                    : old == null ? null : old.principal();
             backend.sessions.put(changes.id(), new SessionRecord(changes.id(), version, changes.creationTime(), accessed,
-                    changes.maxInactiveSeconds(), attributes));
+                    changes.maxInactiveSeconds(), attributes, principal));
             return WriteResult.written(version);
         }
     }
@@ -187,7 +195,7 @@ public final class InMemorySessionStore implements SessionStore {
                 SessionRecord old = backend.sessions.get(touch.id());
                 if (old != null && touch.lastAccessedTime() > old.lastAccessedTime()) {
                     backend.sessions.put(touch.id(), new SessionRecord(old.id(), old.version(), old.creationTime(),
-                            touch.lastAccessedTime(), old.maxInactiveSeconds(), old.attributes()));
+                            touch.lastAccessedTime(), old.maxInactiveSeconds(), old.attributes(), old.principal()));
                 }
             }
         }
@@ -207,7 +215,7 @@ public final class InMemorySessionStore implements SessionStore {
                 backend.locks.put(newId, lock);
             }
             backend.sessions.put(newId, new SessionRecord(newId, old.version(), old.creationTime(), old.lastAccessedTime(),
-                    old.maxInactiveSeconds(), old.attributes()));
+                    old.maxInactiveSeconds(), old.attributes(), old.principal()));
         }
         backend.evicted(this, oldId);
         return true;
@@ -265,6 +273,44 @@ public final class InMemorySessionStore implements SessionStore {
         return claimed;
     }
 
+    /** A test store: finds a name's sessions by looking at every session, which the real stores never do. */
+    @Override
+    public Set<String> sessionsOf(String principal) {
+        check("sessionsOf");
+        long now = System.currentTimeMillis();
+        Set<String> ids = new TreeSet<>();
+        synchronized (backend.lock) {
+            for (SessionRecord record : backend.sessions.values()) {
+                if (principal != null && principal.equals(record.principal()) && !record.isExpiredAt(now)) {
+                    ids.add(record.id());
+                }
+            }
+        }
+        return ids;
+    }
+
+    /** Pages in id order; the cursor is the last id of the page before. */
+    @Override
+    public SessionPage page(String cursor, int limit) {
+        check("page");
+        SessionStore.requirePageLimit(limit);
+        if (cursor != null && !SessionIds.isWellFormed(cursor)) {
+            throw new IllegalArgumentException("not a cursor of this store: " + SessionIds.redact(cursor));
+        }
+        List<SessionSummary> page = new ArrayList<>();
+        synchronized (backend.lock) {
+            TreeMap<String, SessionRecord> sorted = new TreeMap<>(backend.sessions);
+            var rest = cursor == null ? sorted : sorted.tailMap(cursor, false);
+            for (SessionRecord record : rest.values()) {
+                if (page.size() == limit) {
+                    return new SessionPage(page, page.get(page.size() - 1).id());
+                }
+                page.add(SessionSummary.of(record));
+            }
+        }
+        return new SessionPage(page, null);
+    }
+
     @Override
     public void announceEviction(String id) {
         if (!closed && !backend.unavailable) { // best effort, never throws
@@ -298,7 +344,7 @@ public final class InMemorySessionStore implements SessionStore {
         Map<String, byte[]> attributes = new LinkedHashMap<>();
         record.attributes().forEach((key, value) -> attributes.put(key, value.clone()));
         return new SessionRecord(record.id(), record.version(), record.creationTime(), record.lastAccessedTime(),
-                record.maxInactiveSeconds(), attributes);
+                record.maxInactiveSeconds(), attributes, record.principal());
     }
 
     @Override

@@ -26,7 +26,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * }</pre>
  *
  * The expiry and concurrency rules live in {@link ExpiryAndConcurrencyContract}, the eviction rules in
- * {@link EvictionContract}, the batch rules in {@link WriteAllContract} and the lock rules in {@link LockingContract},
+ * {@link EvictionContract}, the user's sessions index and the paged walk in
+ * {@link PrincipalIndexContract}, the batch rules in {@link WriteAllContract} and the lock rules in {@link LockingContract},
  * which this class extends (in that chain) so that one {@code extends} runs them all.
  */
 public abstract class SessionStoreContract extends ExpiryAndConcurrencyContract {

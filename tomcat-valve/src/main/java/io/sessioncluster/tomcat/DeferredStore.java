@@ -4,6 +4,7 @@ import io.sessioncluster.core.ChangeSet;
 import io.sessioncluster.core.Fence;
 import io.sessioncluster.core.LockAttempt;
 import io.sessioncluster.core.ExpiryClaim;
+import io.sessioncluster.core.SessionPage;
 import io.sessioncluster.core.SessionRecord;
 import io.sessioncluster.core.Touch;
 import io.sessioncluster.core.WriteResult;
@@ -16,6 +17,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -188,6 +190,16 @@ final class DeferredStore implements SessionStore {
     @Override
     public boolean delete(String id) {
         return call(s -> s.delete(id));
+    }
+
+    @Override
+    public Set<String> sessionsOf(String principal) {
+        return call(s -> s.sessionsOf(principal));
+    }
+
+    @Override
+    public SessionPage page(String cursor, int limit) {
+        return call(s -> s.page(cursor, limit));
     }
 
     @Override

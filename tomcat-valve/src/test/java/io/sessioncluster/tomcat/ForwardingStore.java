@@ -4,6 +4,7 @@ import io.sessioncluster.core.ChangeSet;
 import io.sessioncluster.core.Fence;
 import io.sessioncluster.core.LockAttempt;
 import io.sessioncluster.core.ExpiryClaim;
+import io.sessioncluster.core.SessionPage;
 import io.sessioncluster.core.SessionRecord;
 import io.sessioncluster.core.Touch;
 import io.sessioncluster.core.WriteResult;
@@ -13,6 +14,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 
 /** A store that forwards every call; tests override the one they need to slow down. */
 class ForwardingStore implements SessionStore {
@@ -71,6 +73,16 @@ class ForwardingStore implements SessionStore {
     @Override
     public boolean delete(String id) {
         return delegate.delete(id);
+    }
+
+    @Override
+    public Set<String> sessionsOf(String principal) {
+        return delegate.sessionsOf(principal);
+    }
+
+    @Override
+    public SessionPage page(String cursor, int limit) {
+        return delegate.page(cursor, limit);
     }
 
     @Override

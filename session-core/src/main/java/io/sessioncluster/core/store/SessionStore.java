@@ -4,6 +4,7 @@ import io.sessioncluster.core.ChangeSet;
 import io.sessioncluster.core.ExpiryClaim;
 import io.sessioncluster.core.Fence;
 import io.sessioncluster.core.LockAttempt;
+import io.sessioncluster.core.SessionPage;
 import io.sessioncluster.core.SessionRecord;
 import io.sessioncluster.core.Touch;
 import io.sessioncluster.core.WriteResult;
@@ -13,6 +14,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 
 /**
  * Where sessions live between requests and between nodes. One implementation per backend (Redis, JDBC,
@@ -148,6 +150,37 @@ public interface SessionStore extends AutoCloseable {
      * sessions no live node holds in memory. Each expired session is returned to exactly one caller.
      */
     List<SessionRecord> claimExpired(long nowMillis, int limit);
+
+    /**
+     * The ids of the live sessions indexed under this principal name ({@link ChangeSet#principal}), from an index the
+     * store keeps as it writes, never by reading every session: to list a user's sessions or end them everywhere.
+     * <ul>
+     *   <li>A session is indexed from the write that names it until a write clears it, or the session is deleted,
+     *       moved ({@link #changeId}: the new id takes its place) or expired; an expired session that no node has
+     *       claimed yet is never answered.</li>
+     *   <li>The index never outlives its sessions: when the last session of a name ends, nothing of the name stays in
+     *       the backend (Redis: the name's set expires with its last session).</li>
+     *   <li>{@code name} is untrusted input (an operator's or an application's): any string; one that
+     *       {@link io.sessioncluster.core.PrincipalChange#isIndexable} refuses has no sessions.</li>
+     * </ul>
+     */
+    Set<String> sessionsOf(String principal);
+
+    /**
+     * One page of a walk over every session the store holds, for operators (Tomcat's manager application, JMX):
+     * start with a null {@code cursor}, then pass each page's {@link SessionPage#next} until it is null. Sessions
+     * created or ended during the walk may or may not be seen; every session that lives through the whole walk is seen
+     * at least once. Expired sessions not yet claimed may be listed. A page holds at most {@code limit} sessions
+     * (1 to 1,000). A cursor this store did not hand out raises {@link IllegalArgumentException}.
+     */
+    SessionPage page(String cursor, int limit);
+
+    /** For implementations: the page size rule of {@link #page}. */
+    static void requirePageLimit(int limit) {
+        if (limit < 1 || limit > 1_000) {
+            throw new IllegalArgumentException("a page holds 1 to 1000 sessions, not " + limit);
+        }
+    }
 
     /**
      * Tells the other nodes to drop their local copy of this session, because this node has just taken it over
