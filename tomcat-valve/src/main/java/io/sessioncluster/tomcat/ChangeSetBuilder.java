@@ -1,6 +1,7 @@
 package io.sessioncluster.tomcat;
 
 import io.sessioncluster.core.ChangeSet;
+import io.sessioncluster.core.PrincipalChange;
 import io.sessioncluster.core.RateLimitedLog;
 import io.sessioncluster.core.SessionIds;
 import io.sessioncluster.core.codec.AttributeCodec;
@@ -34,16 +35,19 @@ final class ChangeSetBuilder {
     private final AttributeCodec codec;
     private final AuthReplication auth;
     private final boolean detectMutations;
+    private final PrincipalNames principals;
     private final StoreClock clock;
     private final RateLimitedLog skipped = new RateLimitedLog(60, TimeUnit.SECONDS);
 
     /** @param detectMutations re-encode what a request read to find in-place changes ({@code detectMutations}) */
     ChangeSetBuilder(AttributeCodec codec, AuthReplication auth, boolean detectMutations) {
-        this(codec, auth, detectMutations, StoreClock.local());
+        this(codec, auth, detectMutations, StoreClock.local(), new PrincipalNames(null));
     }
 
     /** @param clock converts the session's times, read on this node's clock, to the store's */
-    ChangeSetBuilder(AttributeCodec codec, AuthReplication auth, boolean detectMutations, StoreClock clock) {
+    ChangeSetBuilder(AttributeCodec codec, AuthReplication auth, boolean detectMutations, StoreClock clock,
+                     PrincipalNames principals) {
+        this.principals = principals;
         this.codec = codec;
         this.auth = auth;
         this.detectMutations = detectMutations;
@@ -89,12 +93,14 @@ final class ChangeSetBuilder {
             }
         }
         session.fingerprinted(changes.fingerprints);
+        PrincipalChange principal = principals.change(session, taken.auth(), changes.set, removed);
 
-        if (changes.set.isEmpty() && removed.isEmpty() && !taken.created() && !taken.metadata()) {
+        if (changes.set.isEmpty() && removed.isEmpty() && !taken.created() && !taken.metadata()
+                && !principal.changed()) {
             return null;
         }
         ChangeSet changeSet = new ChangeSet(id, taken.created(), clock.toStore(session.getCreationTimeInternal()),
-                clock.toStore(now), session.getMaxInactiveInterval(), changes.set, removed);
+                clock.toStore(now), session.getMaxInactiveInterval(), changes.set, removed, principal);
         // Attributes found mutated in place carry no set mark; a failed write must give them back as set marks too,
         // or their new fingerprint (recorded above) would hide the change from every later request.
         SessionChanges marks = changes.mutated.isEmpty() ? taken

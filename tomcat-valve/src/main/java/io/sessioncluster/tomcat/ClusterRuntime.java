@@ -39,6 +39,8 @@ final class ClusterRuntime {
     final ExpiryProcessor expiry;
     final SessionResolver resolver;
     final RenameAndDelete renames;
+    final UserSessions users;
+    final ClusterListing listing;
     final StoreClock clock;
     final RequestCompletion completion;
     /** Null without {@code locking=session}. */
@@ -63,11 +65,14 @@ final class ClusterRuntime {
         clock.measure(); // the store may be down: then the flusher measures once it is back
         this.touches = new TouchBatcher(store, clock);
         this.auth = new AuthReplication(new AuthStateCodec(codec), manager.getPersistAuthentication());
-        this.builder = new ChangeSetBuilder(codec, auth, config.detectMutations(), clock);
+        this.builder = new ChangeSetBuilder(codec, auth, config.detectMutations(), clock,
+                new PrincipalNames(manager.getPrincipalAttribute()));
         this.loader = new SessionLoader(codec, auth, manager::newSession, clock);
         this.expiry = new ExpiryProcessor(manager, copies, store, touches, writer, loader, clock);
         this.resolver = new SessionResolver(copies, store, loader, auth, expiry, writer, config.sticky(), clock);
         this.renames = new RenameAndDelete(store, writer, touches);
+        this.users = new UserSessions(manager, store);
+        this.listing = new ClusterListing(manager, store, clock, users);
         this.locks = config.locking()
                 ? new NodeLocks(store, config.lockLeaseMillis(), config.lockWaitMillis(), manager.counters(), contextName)
                 : null;

@@ -226,13 +226,17 @@ final class ClusteredSession extends StandardSession {
         return requestsUsing.get() > 0;
     }
 
-    /** Deletes the session from the store first (synchronously, in every write mode), then expires it here. */
+    /**
+     * {@code invalidate()}, and an expiry asked by hand (Tomcat's manager application, JMX {@code expireSession}):
+     * deletes the session from the store first (synchronously, in every write mode), then expires it here. An expiry
+     * the store decided ({@link ExpiryProcessor}) calls {@code expire(true)} and deletes nothing: it was claimed.
+     */
     @Override
-    public void invalidate() {
+    public void expire() {
         if (isValidInternal()) {
             clusterManager().deleteFromStore(this);
         }
-        super.invalidate();
+        super.expire();
     }
 
     // ---------------------------------------------------------------- change marks

@@ -23,6 +23,7 @@ import org.apache.tomcat.util.res.StringManager;
 
 import java.io.IOException;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.regex.PatternSyntaxException;
@@ -50,6 +51,8 @@ public class ClusteredSessionManager extends ManagerBase {
 
     private final ManagerSettings settings = new ManagerSettings(this);
     private final StatisticsCounters counters = new StatisticsCounters();
+    private volatile String principalAttribute = "";
+    private volatile int listLimit = 1_000;
     private final LocalCopies copies = new LocalCopies(session -> remove(session, false));
     private final ThreadLocal<RequestScope> scopes = new ThreadLocal<>();
     private final RateLimitedLog warnings = new RateLimitedLog(10, TimeUnit.SECONDS);
@@ -259,7 +262,7 @@ public class ClusteredSessionManager extends ManagerBase {
         if (rt != null) {
             rt.flush();
         }
-        for (Session session : findSessions()) {
+        for (Session session : localSessions()) {
             // The session lives on in the store, so no sessionDestroyed; but this node's objects go away, which
             // its attributes hear about as StandardManager's do when it unloads (sessionWillPassivate).
             if (session instanceof ClusteredSession cs && cs.isUsable()) {
@@ -432,14 +435,100 @@ public class ClusteredSessionManager extends ManagerBase {
         }
     }
 
-    /** Expiring a session by hand (JMX, the manager application) ends it in the whole cluster. */
+    /**
+     * Expiring a session by hand (JMX, the manager application) ends it in the whole cluster: a local copy deletes it
+     * from the store as it expires ({@link ClusteredSession#expire()}); a session this node does not hold is loaded
+     * and ended with its listeners.
+     */
     @Override
     public void expireSession(String sessionId) {
-        Session session = sessions.get(sessionId);
-        if (session instanceof ClusteredSession cs && cs.isUsable()) {
-            deleteFromStore(cs);
+        ClusterRuntime rt = runtime;
+        if (sessions.get(sessionId) == null && rt != null && sessionId != null && SessionIds.isWellFormed(sessionId)) {
+            rt.users.end(SessionIds.baseId(sessionId));
+            return;
         }
         super.expireSession(sessionId);
+    }
+
+    // ---------------------------------------------------------------- a user's sessions, the whole cluster's
+
+    /**
+     * The ids (without route) of this context's live sessions, on every node, whose user is {@code principalName}:
+     * the container login's name, or the {@code principalAttribute}'s. Empty for a name that has none.
+     *
+     * @throws IllegalStateException if the manager is not started
+     * @throws io.sessioncluster.core.store.StoreException if the store does not answer
+     */
+    public Set<String> findSessionIdsOf(String principalName) {
+        return started().users.idsOf(principalName);
+    }
+
+    /**
+     * Ends every session of {@code principalName} on every node ("log out everywhere"), each with its listeners, as an
+     * {@code invalidate()} would.
+     *
+     * @return how many sessions this call ended
+     * @throws IllegalStateException if the manager is not started
+     * @throws io.sessioncluster.core.store.StoreException if the store does not answer
+     */
+    public int expireSessionsOf(String principalName) {
+        return started().users.endAll(principalName);
+    }
+
+    /**
+     * The principal attribute: the session attribute that names the user when there is no container login (its value
+     * a {@code String}, a {@link java.security.Principal}, or an object whose {@code getAuthentication()} returns one,
+     * such as Spring Security's {@code SPRING_SECURITY_CONTEXT}); empty for none. Read when the manager starts.
+     */
+    public void setPrincipalAttribute(String attribute) {
+        this.principalAttribute = attribute == null ? "" : attribute.trim();
+    }
+
+    public String getPrincipalAttribute() {
+        return principalAttribute;
+    }
+
+    /**
+     * The most sessions Tomcat's manager application lists for this context: this node's, then the rest of the
+     * cluster's, walked from the store in pages. From 0 (this node's only) to 100,000.
+     */
+    public void setListLimit(int limit) {
+        if (limit < 0 || limit > 100_000) {
+            throw new IllegalArgumentException("listLimit is from 0 to 100000, not " + limit);
+        }
+        this.listLimit = limit;
+    }
+
+    public int getListLimit() {
+        return listLimit;
+    }
+
+    /**
+     * This node's sessions; for Tomcat's manager application (the only caller outside the library's own code that
+     * lists sessions) also the cluster's, up to {@code listLimit}, so that its sessions page and its expiry of idle
+     * sessions see and end every session of the context.
+     */
+    @Override
+    public Session[] findSessions() {
+        Session[] local = super.findSessions();
+        ClusterRuntime rt = runtime;
+        if (rt == null || listLimit <= local.length || !ClusterListing.calledByManagerApplication()) {
+            return local;
+        }
+        return rt.listing.withClusterSessions(local, listLimit);
+    }
+
+    /** This node's own copies, whoever asks. */
+    Session[] localSessions() {
+        return super.findSessions();
+    }
+
+    private ClusterRuntime started() {
+        ClusterRuntime rt = runtime;
+        if (rt == null) {
+            throw new IllegalStateException("the session manager of context [" + contextName() + "] is not started");
+        }
+        return rt;
     }
 
     /** Expiry is decided by the store, once for the whole cluster: see {@link ExpiryProcessor}. */

@@ -61,7 +61,7 @@ final class ExpiryProcessor {
     /** One background round: local copies that look expired, then sessions nobody holds. Never throws. */
     void run(long now) {
         List<ClusteredSession> idle = new ArrayList<>();
-        for (Session session : manager.findSessions()) {
+        for (Session session : manager.localSessions()) {
             if (session instanceof ClusteredSession cs && cs.isUsable() && cs.isIdleExpired(now)) {
                 idle.add(cs);
             }

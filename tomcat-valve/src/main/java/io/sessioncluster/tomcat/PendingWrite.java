@@ -47,7 +47,8 @@ record PendingWrite(ClusteredSession session, ChangeSet changes, SessionChanges 
             set.put(name, value);
         });
         ChangeSet merged = new ChangeSet(b.id(), a.created() || b.created(), b.creationTime(),
-                Math.max(a.lastAccessedTime(), b.lastAccessedTime()), b.maxInactiveSeconds(), set, removed);
+                Math.max(a.lastAccessedTime(), b.lastAccessedTime()), b.maxInactiveSeconds(), set, removed,
+                b.principal().changed() ? b.principal() : a.principal());
         return new PendingWrite(later.session, merged, taken.then(later.taken), later.fence);
     }
 
@@ -55,6 +56,6 @@ record PendingWrite(ClusteredSession session, ChangeSet changes, SessionChanges 
     PendingWrite asUpdate() {
         ChangeSet c = changes;
         return new PendingWrite(session, new ChangeSet(c.id(), false, c.creationTime(), c.lastAccessedTime(),
-                c.maxInactiveSeconds(), c.setAttributes(), c.removedAttributes()), taken, fence);
+                c.maxInactiveSeconds(), c.setAttributes(), c.removedAttributes(), c.principal()), taken, fence);
     }
 }

@@ -1,5 +1,6 @@
 package io.sessioncluster.tomcat;
 
+import io.sessioncluster.core.PrincipalChange;
 import io.sessioncluster.core.SessionRecord;
 import io.sessioncluster.core.codec.AttributeCodec;
 import io.sessioncluster.core.codec.Fingerprint;
@@ -75,6 +76,73 @@ class ChangeSetBuilderTest {
         session.setAuthType(null);
         PendingWrite logout = builder.build(session, Set.of(), 4);
         assertThat(logout.changes().removedAttributes()).containsExactly(AuthStateCodec.ATTRIBUTE);
+    }
+
+    @Test
+    void aLoginAndALogoutChangeTheNameTheSessionIsIndexedUnderAndNothingElseDoes() {
+        ClusteredSession session = loadedWithCart(new ArrayList<>(List.of("apple")));
+        session.setPrincipal(new GenericPrincipal("alice", List.of("user")));
+        assertThat(builder.build(session, Set.of(), 2).changes().principal()).isEqualTo(PrincipalChange.to("alice"));
+
+        session.setAttribute("cart", new ArrayList<>(List.of("pear")));
+        assertThat(builder.build(session, Set.of(), 3).changes().principal()).isEqualTo(PrincipalChange.UNCHANGED);
+
+        session.setPrincipal(null);
+        assertThat(builder.build(session, Set.of(), 4).changes().principal()).isEqualTo(PrincipalChange.CLEARED);
+    }
+
+    @Test
+    void withoutAContainerLoginThePrincipalAttributeNamesTheUser() {
+        ChangeSetBuilder indexing = new ChangeSetBuilder(CODEC, AUTH, true, StoreClock.local(),
+                new PrincipalNames("SPRING_SECURITY_CONTEXT"));
+        ClusteredSession session = loadedWithCart(new ArrayList<>(List.of("apple")));
+        session.setAttribute("SPRING_SECURITY_CONTEXT", new SecurityContextLike("carol"));
+        assertThat(indexing.build(session, Set.of(), 2).changes().principal()).isEqualTo(PrincipalChange.to("carol"));
+
+        session.setAttribute("cart", new ArrayList<>(List.of("pear")));
+        assertThat(indexing.build(session, Set.of(), 3).changes().principal()).isEqualTo(PrincipalChange.UNCHANGED);
+
+        session.removeAttribute("SPRING_SECURITY_CONTEXT");
+        assertThat(indexing.build(session, Set.of(), 4).changes().principal()).isEqualTo(PrincipalChange.CLEARED);
+    }
+
+    @Test
+    void aNameTooLongToIndexTakesTheSessionOutOfTheIndex() {
+        ClusteredSession session = loadedWithCart(new ArrayList<>(List.of("apple")));
+        session.setPrincipal(new GenericPrincipal("x".repeat(PrincipalChange.MAX_NAME_LENGTH + 1), List.of()));
+
+        assertThat(builder.build(session, Set.of(), 2).changes().principal()).isEqualTo(PrincipalChange.CLEARED);
+    }
+
+    @Test
+    void thePrincipalAttributesValueMayBeTextAPrincipalOrHoldAnAuthentication() {
+        assertThat(PrincipalNames.nameOf("dave")).isEqualTo("dave");
+        assertThat(PrincipalNames.nameOf("")).isNull();
+        assertThat(PrincipalNames.nameOf(new GenericPrincipal("erin", List.of()))).isEqualTo("erin");
+        assertThat(PrincipalNames.nameOf(new SecurityContextLike("frank"))).isEqualTo("frank");
+        assertThat(PrincipalNames.nameOf(new SecurityContextLike(null))).as("no authentication yet").isNull();
+        assertThat(PrincipalNames.nameOf(new FailingContext())).as("a getter that throws names nobody").isNull();
+        assertThat(PrincipalNames.nameOf(42)).isNull();
+    }
+
+    /** The shape of Spring Security's SecurityContextImpl: an Authentication, which is a Principal. */
+    public static final class SecurityContextLike implements java.io.Serializable {
+        private static final long serialVersionUID = 1L;
+        private final String name;
+
+        SecurityContextLike(String name) {
+            this.name = name;
+        }
+
+        public java.security.Principal getAuthentication() {
+            return name == null ? null : new GenericPrincipal(name, List.of());
+        }
+    }
+
+    public static final class FailingContext {
+        public java.security.Principal getAuthentication() {
+            throw new IllegalStateException("broken");
+        }
     }
 
     @Test

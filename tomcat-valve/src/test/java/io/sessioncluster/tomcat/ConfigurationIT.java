@@ -74,6 +74,12 @@ class ConfigurationIT {
     }
 
     @Test
+    void aListLimitOutOfRangeIsNamed() {
+        assertThat(failedStart(Map.of("store", "memory", "memoryName", "config-list", "listLimit", "-1")))
+                .contains("listLimit").contains("from 0 to 100000, not -1");
+    }
+
+    @Test
     void missingStoreIsNamed() {
         assertThat(failedStart(Map.of("codec", "java"))).contains("store: required; allowed are ");
     }

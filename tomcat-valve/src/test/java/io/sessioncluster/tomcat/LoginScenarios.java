@@ -5,7 +5,11 @@ import io.sessioncluster.core.SessionIds;
 import org.apache.catalina.Context;
 import org.junit.jupiter.api.Test;
 
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 import java.util.Map;
 import java.nio.charset.StandardCharsets;
 import java.util.function.Consumer;
@@ -165,5 +169,59 @@ abstract class LoginScenarios {
         kill(a);
 
         assertThat(browser.get(b, "/secure/page").body()).isEqualTo("login-page");
+    }
+    /**
+     * "Log out everywhere": alice logged in on three nodes (three browsers) and bob on one; her sessions are found from
+     * any node through the store's index, and ended from one node on all three, bob's untouched.
+     */
+    @Test
+    void aUsersLoginsOnThreeNodesAreListedAndEndedEverywhere() {
+        TestNode a = node("nodeA", LoginApp.form(true));
+        TestNode b = node("nodeB", LoginApp.form(true));
+        TestNode c = node("nodeC", LoginApp.form(true));
+        List<TestNode> nodes = List.of(a, b, c);
+        List<Browser> alice = new ArrayList<>();
+        for (TestNode node : nodes) {
+            Browser browser = new Browser();
+            formLogin(browser, node);
+            assertThat(browser.get(node, "/secure/page").body()).startsWith(PAGE_OF_ALICE);
+            alice.add(browser);
+        }
+        Browser bob = new Browser();
+        bob.get(a, "/secure/page");
+        bob.post(a, "/j_security_check", credentials("bob", PASSWORD));
+        assertThat(bob.get(a, "/secure/page").body()).startsWith("user=bob");
+        Set<String> aliceIds = new HashSet<>();
+        alice.forEach(browser -> aliceIds.add(SessionIds.baseId(browser.cookie())));
+
+        for (TestNode node : nodes) {
+            assertThat(node.manager().findSessionIdsOf("alice")).as("from %s", node.name()).isEqualTo(aliceIds);
+        }
+        assertThat(c.manager().findSessionIdsOf("bob")).containsExactly(SessionIds.baseId(bob.cookie()));
+
+        assertThat(b.manager().expireSessionsOf("alice")).isEqualTo(3);
+
+        for (int i = 0; i < nodes.size(); i++) {
+            assertThat(alice.get(i).get(nodes.get(i), "/secure/page").body()).as("alice on %s", nodes.get(i).name())
+                    .isEqualTo("login-page");
+        }
+        assertThat(a.manager().findSessionIdsOf("alice")).isEmpty();
+        assertThat(bob.get(c, "/secure/page").body()).as("bob stays logged in").startsWith("user=bob");
+    }
+
+    @Test
+    void aLogoutTakesTheSessionOutOfItsUsersSessions() {
+        TestNode a = node("nodeA", LoginApp.form(true));
+        TestNode b = node("nodeB", LoginApp.form(true));
+        Browser browser = new Browser();
+        formLogin(browser, a);
+        assertThat(b.manager().findSessionIdsOf("alice")).containsExactly(SessionIds.baseId(browser.cookie()));
+
+        assertThat(browser.get(b, "/secure/logout").body()).isEqualTo("bye");
+
+        assertThat(a.manager().findSessionIdsOf("alice")).isEmpty();
+        assertThat(a.manager().expireSessionsOf("alice")).isZero();
+        assertThat(a.manager().findSessionIdsOf("")).isEmpty();
+        assertThat(a.manager().findSessionIdsOf(null)).isEmpty();
     }
 }

@@ -105,6 +105,7 @@ final class TestNode implements AutoCloseable {
         private final Map<String, Map<String, String>> extraContextSettings = new LinkedHashMap<>();
         private final Map<String, Consumer<Context>> extraContexts = new LinkedHashMap<>();
         private final List<Valve> hostValves = new ArrayList<>();
+        private boolean managerApplication;
 
         private Builder(String name) {
             this.name = name;
@@ -161,6 +162,15 @@ final class TestNode implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Tomcat's manager application's text interface ({@code ManagerServlet}) at {@code /manager/text/*}, in a
+         * privileged context of its own, without a login: the servlet Tomcat ships, reading the node's managers.
+         */
+        Builder managerApplication() {
+            managerApplication = true;
+            return this;
+        }
+
         Builder listener(HttpSessionListener sessionListener) {
             listener = sessionListener;
             return this;
@@ -209,6 +219,12 @@ final class TestNode implements AutoCloseable {
                 extra.setManager(extraManager);
                 configurer.accept(extra);
             });
+            if (managerApplication) {
+                Context managerApp = tomcat.addContext("/manager", base.resolve("webapp").toString());
+                managerApp.setPrivileged(true);
+                Tomcat.addServlet(managerApp, "manager", "org.apache.catalina.manager.ManagerServlet");
+                managerApp.addServletMappingDecoded("/text/*", "manager");
+            }
             if (listener != null) {
                 HttpSessionListener l = listener;
                 context.addServletContainerInitializer((classes, servletContext) -> servletContext.addListener(l), null);

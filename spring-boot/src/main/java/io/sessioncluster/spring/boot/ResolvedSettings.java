@@ -21,6 +21,9 @@ final class ResolvedSettings {
     static final String PREFIX = "session-cluster.";
     private static final String STORE = "store";
     private static final String ALLOWED_CLASSES = "allowedClasses";
+    static final String PRINCIPAL_ATTRIBUTE = "principalAttribute";
+    /** Where Spring Security's {@code HttpSessionSecurityContextRepository} keeps the security context. */
+    static final String SPRING_SECURITY_CONTEXT = "SPRING_SECURITY_CONTEXT";
     /** What a session id may carry after its dot: {@code SessionIds} refuses anything else. */
     private static final Pattern ROUTE = Pattern.compile("[A-Za-z0-9_-]{1,64}");
 
@@ -53,7 +56,14 @@ final class ResolvedSettings {
         if (!strict) {
             applicationPackages.forEach(pkg -> admitted.add(pkg + ".**"));
         }
-        return resolve(properties, springConnections, KnownSettingNames.find(), admitted);
+        ResolvedSettings resolved = resolve(properties, springConnections, KnownSettingNames.find(), admitted);
+        if (SpringSecuritySessionClasses.present(classLoader).isEmpty() || resolved.values.containsKey(PRINCIPAL_ATTRIBUTE)) {
+            return resolved;
+        }
+        // With Spring Security the user is named by its security context, not by a container login: index that.
+        Map<String, String> values = new LinkedHashMap<>(resolved.values);
+        values.put(PRINCIPAL_ATTRIBUTE, SPRING_SECURITY_CONTEXT);
+        return new ResolvedSettings(values, resolved.sources, resolved.problems);
     }
 
     static ResolvedSettings resolve(SessionClusterProperties properties, List<SpringConnection> springConnections) {
