@@ -101,7 +101,8 @@ abstract class EndToEndScenarios {
 
     /**
      * Version 2 of the war, whose {@code CartItem} has a field of another type, deployed node by node: the stored
-     * cart cannot be decoded into it, so it is dropped (README, "Bad input"), the rest of the session stays, and
+     * cart cannot be decoded into it, so it is dropped (docs/behaviour.md, "Bad input"), the rest of the session
+     * stays, and
      * nothing answers 500, and the node that loaded the session logs a warning naming the attribute (the library's
      * loggers must not belong to the application that was undeployed).
      */

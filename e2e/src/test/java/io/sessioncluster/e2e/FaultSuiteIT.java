@@ -32,7 +32,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * a session last used on the fast node expired on time (not five minutes late).
  *
  * <p>The short variant (one round of faults) runs with the e2e suite; the long one is {@code -Dfaults.rounds=10}
- * (see the README, "Fault suite"). Figures go to {@code target/e2e/fault-report.md}.
+ * (see docs/testing.md, "Fault suite"). Figures go to {@code target/e2e/fault-report.md}.
  */
 class FaultSuiteIT {
 

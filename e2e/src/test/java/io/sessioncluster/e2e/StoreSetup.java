@@ -61,7 +61,8 @@ record StoreSetup(String name, Map<String, String> attributes, boolean needsJdbc
 
     /**
      * The same store for another application of the same nodes, under a namespace of its own (key prefix, table
-     * prefix or cluster name), as the README asks of an operator who runs several applications on one store.
+     * prefix or cluster name), as docs/behaviour.md ("Known limits") asks of an operator who runs several
+     * applications on one store.
      */
     StoreSetup forApplication(String app) {
         Map<String, String> own = new LinkedHashMap<>(attributes);

@@ -109,7 +109,8 @@ final class NodeLocks {
             hold.failed(e);
             throw e;
         } catch (StoreException e) {
-            // A record the store cannot parse is treated as missing, as a load treats it (README, "Bad input").
+            // A record the store cannot parse is treated as missing, as a load treats it
+            // (docs/behaviour.md, "Bad input").
             log.warn(sm.getString("manager.corruptRecord", SessionIds.redact(hold.baseId), e.getMessage()));
             holds.remove(hold.baseId, hold);
             hold.missing();

@@ -216,7 +216,7 @@ final class SessionResolver {
     /**
      * Runs a store call that parses the session's record. Any failure other than unavailability (a corrupt record:
      * a field that is not a number, a key of the wrong type) answers {@code missing}, logged: bad input is never
-     * a 500 (README, "Bad input"). {@link StoreUnavailableException} propagates: the valve answers 503.
+     * a 500 (docs/behaviour.md, "Bad input"). {@link StoreUnavailableException} propagates: the valve answers 503.
      */
     private static <T> T readingRecord(String base, Supplier<T> call, T missing) {
         try {

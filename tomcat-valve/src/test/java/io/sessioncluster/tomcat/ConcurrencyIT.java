@@ -22,7 +22,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * DESIGN.md: concurrent requests for one session on different nodes never silently lose an attribute update. The
- * documented rule (README, "How it behaves"): the store merges per attribute, so different attributes all land;
+ * documented rule (docs/behaviour.md): the store merges per attribute, so different attributes all land;
  * the same attribute ends with the later write. Non-sticky, so any request of the session may land on any node.
  */
 class ConcurrencyIT {

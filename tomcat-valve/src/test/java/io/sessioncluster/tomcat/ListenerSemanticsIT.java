@@ -9,7 +9,8 @@ import java.time.Duration;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Which node's listeners hear what (the README's listener table): session listeners once, where the session was
+ * Which node's listeners hear what (the listener table of docs/behaviour.md): session listeners once, where the
+ * session was
  * created or ended; attribute and binding listeners where the application made the change, never on a load;
  * activation listeners when a node loads a copy and when it releases its copies at stop; id listeners where the
  * id changed (also a takeover's new route, as Tomcat's JvmRouteBinderValve does).

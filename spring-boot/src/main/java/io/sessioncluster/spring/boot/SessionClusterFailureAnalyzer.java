@@ -9,8 +9,9 @@ final class SessionClusterFailureAnalyzer extends AbstractFailureAnalyzer<Sessio
     @Override
     protected FailureAnalysis analyze(Throwable rootFailure, SessionClusterConfigurationException cause) {
         return new FailureAnalysis(cause.getMessage(),
-                "Correct the session-cluster.* properties named above (see the settings table of the session-cluster"
-                        + " README), or set session-cluster.enabled=false to keep Tomcat's own session manager.",
+                "Correct the session-cluster.* properties named above (see the settings reference of session-cluster,"
+                        + " docs/configuration.md), or set session-cluster.enabled=false to keep Tomcat's own session"
+                        + " manager.",
                 cause);
     }
 }

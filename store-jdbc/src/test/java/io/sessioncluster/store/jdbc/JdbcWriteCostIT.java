@@ -21,7 +21,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * What one request costs that changes one 100-byte attribute of a 50 KB session (50 attributes of 1 KB): counted
  * statements and bytes sent, not time. The target is under 2% of the session's size. The figures are printed (and
- * quoted in the README); the assertion guards the delta design against a regression to whole-session writes.
+ * quoted in docs/stores/jdbc.md, "Figures"); the assertion guards the delta design against a regression to
+ * whole-session writes.
  */
 class JdbcWriteCostIT {
 

@@ -102,7 +102,7 @@ import java.util.function.LongSupplier;
  * coordinator for its clock (one round trip; none on the coordinator). A joining member asks every member
  * {@code MEMBERS} (what it knows of a partition) before it announces {@code READY}; a closing member says
  * {@code LEAVING} to every member and waits up to 500 ms for their acknowledgements. The whole protocol, with its
- * round trips per operation, is in the module's README.
+ * round trips per operation, is in docs/stores/jgroups.md.
  */
 final class JGroupsSessionStore implements SessionStore, RequestHandler, Receiver {
 
