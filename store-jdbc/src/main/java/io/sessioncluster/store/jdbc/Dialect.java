@@ -14,13 +14,32 @@ abstract class Dialect {
     abstract String name();
 
     /**
-     * Inserts a session row (id, version, creation_time, last_access, max_inactive, expires_at). For an id that
-     * exists it either reports 0 rows or fails with an integrity violation (SQLState class 23): both mean
+     * Inserts a session row (id, version, creation_time, last_access, max_inactive, expires_at, principal). For an id
+     * that exists it either reports 0 rows or fails with an integrity violation (SQLState class 23): both mean
      * ALREADY_EXISTS.
      */
     String insertSession() {
-        return "INSERT INTO {sessions} (id, version, creation_time, last_access, max_inactive, expires_at)"
-                + " VALUES (?, 1, ?, ?, ?, ?)";
+        return "INSERT INTO {sessions} (id, version, creation_time, last_access, max_inactive, expires_at, principal)"
+                + " VALUES (?, 1, ?, ?, ?, ?, ?)";
+    }
+
+    /**
+     * The type of the {@code principal} column (the user's sessions index): text of up to
+     * {@link io.sessioncluster.core.PrincipalChange#MAX_NAME_LENGTH} characters, compared exactly. As in
+     * {@code schema-<name>.sql}; {@link SchemaUpgrade} adds it to older tables with this type.
+     */
+    String principalType() {
+        return "VARCHAR(256)";
+    }
+
+    /** The column list of the index on {@code principal}, as in {@code schema-<name>.sql}. */
+    String principalIndexColumns() {
+        return "principal";
+    }
+
+    /** False for a principal name this database cannot hold as text, which therefore has no sessions. */
+    boolean canStore(String principal) {
+        return true;
     }
 
     /** Inserts or replaces one attribute row (session_id, name, content). */

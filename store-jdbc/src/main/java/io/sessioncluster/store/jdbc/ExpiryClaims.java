@@ -25,10 +25,10 @@ import java.util.Map;
  */
 final class ExpiryClaims {
 
-    private static final String LOCK_SESSION = "SELECT version, creation_time, last_access, max_inactive, expires_at"
+    private static final String LOCK_SESSION = "SELECT version, creation_time, last_access, max_inactive, principal"
             + " FROM {sessions} WHERE id = ? FOR UPDATE";
     private static final String SELECT_ATTRIBUTES = "SELECT name, content FROM {attributes} WHERE session_id = ?";
-    private static final String EXPIRED = "SELECT id, version, creation_time, last_access, max_inactive"
+    private static final String EXPIRED = "SELECT id, version, creation_time, last_access, max_inactive, principal"
             + " FROM {sessions} WHERE expires_at <= ? ORDER BY expires_at LIMIT ?";
     private static final String DELETE_SESSION = "DELETE FROM {sessions} WHERE id = ?";
 
@@ -44,23 +44,17 @@ final class ExpiryClaims {
 
     ExpiryClaim claimIfExpired(String id, long nowMillis) {
         return jdbc.transaction("claimIfExpired", id, c -> {
-            long version;
-            long created;
-            long accessed;
-            int maxInactive;
+            Row row;
             try (PreparedStatement s = jdbc.prepare(c, tables.sql(LOCK_SESSION))) {
                 s.setString(1, id);
                 try (ResultSet rows = s.executeQuery()) {
                     if (!rows.next()) {
                         return ExpiryClaim.GONE;
                     }
-                    version = rows.getLong(1);
-                    created = rows.getLong(2);
-                    accessed = rows.getLong(3);
-                    maxInactive = rows.getInt(4);
+                    row = new Row(rows.getLong(1), rows.getLong(2), rows.getLong(3), rows.getInt(4), rows.getString(5));
                 }
             }
-            long expiresAt = SessionRecord.expiresAt(accessed, maxInactive);
+            long expiresAt = SessionRecord.expiresAt(row.accessed(), row.maxInactive());
             if (nowMillis < expiresAt) {
                 return new ExpiryClaim.Alive(expiresAt);
             }
@@ -74,7 +68,7 @@ final class ExpiryClaims {
                 }
             }
             deleteClaimed(c, List.of(id));
-            return new ExpiryClaim.Claimed(record(id, version, created, accessed, maxInactive, attributes));
+            return new ExpiryClaim.Claimed(row.record(id, attributes));
         });
     }
 
@@ -83,14 +77,14 @@ final class ExpiryClaims {
             return List.of();
         }
         return jdbc.transaction("claimExpired", null, c -> {
-            Map<String, long[]> candidates = new LinkedHashMap<>();
+            Map<String, Row> candidates = new LinkedHashMap<>();
             try (PreparedStatement s = jdbc.prepare(c, tables.sql(EXPIRED) + jdbc.dialect().lockSkippingLocked())) {
                 s.setLong(1, nowMillis);
                 s.setInt(2, limit);
                 try (ResultSet rows = s.executeQuery()) {
                     while (rows.next()) {
-                        candidates.put(rows.getString(1),
-                                new long[] {rows.getLong(2), rows.getLong(3), rows.getLong(4), rows.getInt(5)});
+                        candidates.put(rows.getString(1), new Row(rows.getLong(2), rows.getLong(3), rows.getLong(4),
+                                rows.getInt(5), rows.getString(6)));
                     }
                 }
             }
@@ -115,9 +109,17 @@ final class ExpiryClaims {
             }
             deleteClaimed(c, candidates.keySet());
             List<SessionRecord> claimed = new ArrayList<>(candidates.size());
-            candidates.forEach((id, m) -> claimed.add(record(id, m[0], m[1], m[2], (int) m[3], attributes.get(id))));
+            candidates.forEach((id, row) -> claimed.add(row.record(id, attributes.get(id))));
             return claimed;
         });
+    }
+
+    /** A session row as a claim read it, before its attributes. */
+    private record Row(long version, long created, long accessed, int maxInactive, String principal) {
+
+        SessionRecord record(String id, Map<String, byte[]> attributes) {
+            return ExpiryClaims.record(id, version, created, accessed, maxInactive, attributes, principal);
+        }
     }
 
     /** Deletes sessions whose rows this transaction has locked, and logs their eviction for the other nodes. */
@@ -141,10 +143,10 @@ final class ExpiryClaims {
     }
 
     static SessionRecord record(String id, long version, long created, long accessed, int maxInactive,
-                                        Map<String, byte[]> attributes) {
+                                Map<String, byte[]> attributes, String principal) {
         if (version <= 0) {
             throw new StoreException("session " + SessionIds.redact(id) + " has an invalid version [" + version + "]");
         }
-        return new SessionRecord(id, version, created, accessed, maxInactive, attributes);
+        return new SessionRecord(id, version, created, accessed, maxInactive, attributes, principal);
     }
 }

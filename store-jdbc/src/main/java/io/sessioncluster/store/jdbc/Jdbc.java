@@ -52,17 +52,35 @@ final class Jdbc {
 
     /** Runs {@code work} in autocommit mode: for single statements and batches that need no atomicity. */
     <T> T call(String operation, String id, Work<T> work) {
-        return run(operation, id, id == null ? List.of() : List.of(id), false, work);
+        return run(operation, id, id == null ? List.of() : List.of(id), List.of(), false, work);
+    }
+
+    /**
+     * As {@link #call}, for statements about no one session whose parameters hold ids or principal names: none of
+     * them may appear in a message.
+     */
+    <T> T callHiding(String operation, Collection<String> ids, Collection<String> names, Work<T> work) {
+        return run(operation, null, ids, names, false, work);
     }
 
     /** Runs {@code work} in one transaction, committed if it returns and rolled back if it throws. */
     <T> T transaction(String operation, String id, Work<T> work) {
-        return run(operation, id, id == null ? List.of() : List.of(id), true, work);
+        return transaction(operation, id, List.of(), work);
+    }
+
+    /** As {@link #transaction(String, String, Work)}, with principal names that no message may show. */
+    <T> T transaction(String operation, String id, Collection<String> names, Work<T> work) {
+        return run(operation, id, id == null ? List.of() : List.of(id), names, true, work);
     }
 
     /** A transaction over several sessions, e.g. a touch batch: none of their ids may appear in a message. */
     <T> T transactionOver(String operation, Collection<String> ids, Work<T> work) {
-        return run(operation, null, ids, true, work);
+        return transactionOver(operation, ids, List.of(), work);
+    }
+
+    /** As {@link #transactionOver(String, Collection, Work)}, with principal names that no message may show. */
+    <T> T transactionOver(String operation, Collection<String> ids, Collection<String> names, Work<T> work) {
+        return run(operation, null, ids, names, true, work);
     }
 
     /** A prepared statement with the store's query timeout. */
@@ -72,7 +90,8 @@ final class Jdbc {
         return statement;
     }
 
-    private <T> T run(String operation, String id, Collection<String> ids, boolean transactional, Work<T> work) {
+    private <T> T run(String operation, String id, Collection<String> ids, Collection<String> names,
+                      boolean transactional, Work<T> work) {
         for (int attempt = 1; ; attempt++) {
             try (Connection connection = connect(operation, id)) {
                 if (!transactional) {
@@ -87,7 +106,7 @@ final class Jdbc {
                     pause(attempt);
                     continue;
                 }
-                throw translate(operation, id, ids, e, attempt);
+                throw translate(operation, id, ids, names, e, attempt);
             }
         }
     }
@@ -144,10 +163,19 @@ final class Jdbc {
         }
     }
 
-    /** The SPI exception for a failure; the message names the operation and the redacted id, never the full id. */
-    StoreException translate(String operation, String id, Collection<String> ids, SQLException e, int attempts) {
+    /**
+     * The SPI exception for a failure; the message names the operation and the redacted id, never the full id, and
+     * never a principal name.
+     */
+    StoreException translate(String operation, String id, Collection<String> ids, Collection<String> names,
+                             SQLException e, int attempts) {
         String subject = id == null ? operation : operation + " of session " + SessionIds.redact(id);
-        String detail = "[" + e.getSQLState() + "/" + e.getErrorCode() + "] " + e.getMessage();
+        String code = "[" + e.getSQLState() + "/" + e.getErrorCode() + "] ";
+        String message = String.valueOf(e.getMessage());
+        // A name cannot be redacted as an id is (its first characters are the name); and a short one, replaced,
+        // would garble the message: the driver's text is left out whole.
+        boolean quotesName = names.stream().anyMatch(name -> name != null && !name.isEmpty() && message.contains(name));
+        String detail = code + (quotesName ? "(the driver's message is left out: it quotes a principal name)" : message);
         for (String secret : ids) {
             if (!secret.isEmpty()) {
                 // drivers quote key values in constraint errors, and MariaDB's the whole statement with its parameters

@@ -5,6 +5,7 @@ import io.sessioncluster.core.ExpiryClaim;
 import io.sessioncluster.core.Fence;
 import io.sessioncluster.core.LockAttempt;
 import io.sessioncluster.core.Loggers;
+import io.sessioncluster.core.SessionPage;
 import io.sessioncluster.core.SessionRecord;
 import io.sessioncluster.core.Touch;
 import io.sessioncluster.core.WriteResult;
@@ -24,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -35,7 +37,8 @@ import java.util.TreeMap;
  *   <li>{@code t_sessions}: one row per session: {@code id} (primary key), {@code version}, {@code creation_time},
  *       {@code last_access} (epoch ms), {@code max_inactive} (s) and {@code expires_at} (epoch ms,
  *       {@link Long#MAX_VALUE} for a session that never expires; indexed for the sweep), {@code lock_token} and
- *       {@code lease_end} (the session's lock, see {@link LeaseLocks}).</li>
+ *       {@code lease_end} (the session's lock, see {@link LeaseLocks}), {@code principal} (the name the session is
+ *       indexed under, NULL for none; indexed for {@link #sessionsOf}, see {@link SessionListings}).</li>
  *   <li>{@code t_attributes}: one row per attribute: {@code session_id}, {@code name} (UTF-8 bytes, so any name
  *       round-trips exactly), {@code content} (the encoded bytes); primary key {@code (session_id, name)}; a foreign key
  *       to {@code t_sessions} with {@code ON DELETE CASCADE ON UPDATE CASCADE}, so a delete or an id change moves
@@ -62,6 +65,11 @@ import java.util.TreeMap;
  *
  * <h2>Expiry</h2>
  * See {@link ExpiryClaims}: a claim locks, decides and deletes in one transaction; sweeps skip locked rows.
+ *
+ * <h2>The user's sessions index</h2>
+ * The {@code principal} column of the session row, so the index lives and dies with its row: a delete, a claim and
+ * an id change need no statement of their own for it, and nothing of a name outlives its last session. Only a
+ * change set that changes the principal names the column (see {@link SessionWrites}); a touch never does.
  */
 final class JdbcSessionStore implements SessionStore {
 
@@ -69,8 +77,8 @@ final class JdbcSessionStore implements SessionStore {
 
     private static final String NEVER = Long.toString(Long.MAX_VALUE);
     private static final String SELECT_VERSION = "SELECT version FROM {sessions} WHERE id = ?";
-    private static final String LOAD = "SELECT s.version, s.creation_time, s.last_access, s.max_inactive, a.name, a.content"
-            + " FROM {sessions} s LEFT JOIN {attributes} a ON a.session_id = s.id WHERE s.id = ?";
+    private static final String LOAD = "SELECT s.version, s.creation_time, s.last_access, s.max_inactive, s.principal,"
+            + " a.name, a.content FROM {sessions} s LEFT JOIN {attributes} a ON a.session_id = s.id WHERE s.id = ?";
     /** The SET list of a touch; parameters: access time, 1000, access time. Also used by {@link LeaseLocks#unlock}. */
     static final String TOUCH_COLUMNS = "expires_at = CASE WHEN max_inactive <= 0 THEN " + NEVER
             + " ELSE GREATEST(last_access, ?) + max_inactive * ? END,"
@@ -87,6 +95,7 @@ final class JdbcSessionStore implements SessionStore {
     private final LeaseLocks locks;
     private final AutoCloseable onClose;
     private final SessionWrites writes;
+    private final SessionListings listings;
     private volatile boolean closed;
 
     /**
@@ -101,6 +110,7 @@ final class JdbcSessionStore implements SessionStore {
         this.locks = new LeaseLocks(jdbc, tables);
         this.onClose = onClose;
         this.writes = new SessionWrites(jdbc, tables, locks);
+        this.listings = new SessionListings(jdbc, tables);
     }
 
     @Override
@@ -116,14 +126,16 @@ final class JdbcSessionStore implements SessionStore {
                     long created = rows.getLong(2);
                     long accessed = rows.getLong(3);
                     int maxInactive = rows.getInt(4);
+                    String principal = rows.getString(5);
                     Map<String, byte[]> attributes = new LinkedHashMap<>();
                     do {
-                        byte[] name = rows.getBytes(5);
+                        byte[] name = rows.getBytes(6);
                         if (name != null) {
-                            attributes.put(new String(name, StandardCharsets.UTF_8), ExpiryClaims.value(id, rows.getBytes(6)));
+                            attributes.put(new String(name, StandardCharsets.UTF_8), ExpiryClaims.value(id, rows.getBytes(7)));
                         }
                     } while (rows.next());
-                    return Optional.of(ExpiryClaims.record(id, version, created, accessed, maxInactive, attributes));
+                    return Optional.of(ExpiryClaims.record(id, version, created, accessed, maxInactive, attributes,
+                            principal));
                 }
             }
         });
@@ -157,7 +169,8 @@ final class JdbcSessionStore implements SessionStore {
 
     @Override
     public WriteResult write(ChangeSet changes, Fence fence) {
-        return jdbc.transaction("write", changes.id(), c -> writes.write(c, changes, fence));
+        return jdbc.transaction("write", changes.id(), SessionWrites.principalNames(List.of(changes)),
+                c -> writes.write(c, changes, fence));
     }
 
     /**
@@ -173,7 +186,8 @@ final class JdbcSessionStore implements SessionStore {
             return SessionStore.super.writeAll(changes);
         }
         try {
-            return jdbc.transactionOver("writeAll", ids, c -> writes.writeAll(c, changes));
+            return jdbc.transactionOver("writeAll", ids, SessionWrites.principalNames(changes),
+                    c -> writes.writeAll(c, changes));
         } catch (StoreUnavailableException e) {
             throw e;
         } catch (StoreException e) {
@@ -270,6 +284,16 @@ final class JdbcSessionStore implements SessionStore {
     @Override
     public List<SessionRecord> claimExpired(long nowMillis, int limit) {
         return claims.claimExpired(nowMillis, limit);
+    }
+
+    @Override
+    public Set<String> sessionsOf(String principal) {
+        return listings.sessionsOf(principal);
+    }
+
+    @Override
+    public SessionPage page(String cursor, int limit) {
+        return listings.page(cursor, limit);
     }
 
     @Override

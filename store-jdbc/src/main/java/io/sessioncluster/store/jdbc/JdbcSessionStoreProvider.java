@@ -87,10 +87,10 @@ public final class JdbcSessionStoreProvider implements SessionStoreProvider {
         Dialect dialect = connecting.call("open", null, c -> {
             Dialect chosen = choice == DialectChoice.AUTO ? detect(c) : probe;
             if (createSchema) {
-                createSchema(c, tables, chosen);
+                createSchema(c, connecting, tables, chosen);
             }
             checkTables(c, tables);
-            SchemaUpgrade.addMissingColumns(c, connecting, tables, createSchema);
+            SchemaUpgrade.upgrade(c, connecting, chosen, tables, createSchema);
             return chosen;
         });
         Jdbc jdbc = new Jdbc(dataSource, dialect, timeoutMillis);
@@ -109,7 +109,11 @@ public final class JdbcSessionStoreProvider implements SessionStoreProvider {
         return dialect;
     }
 
-    private static void createSchema(Connection c, Tables tables, Dialect dialect) throws SQLException {
+    private static void createSchema(Connection c, Jdbc jdbc, Tables tables, Dialect dialect) throws SQLException {
+        // Tables of an earlier version gain their new columns first: the script's CREATE INDEX names them.
+        if (SchemaUpgrade.isReadable(c, jdbc, tables.sessions())) {
+            SchemaUpgrade.upgrade(c, jdbc, dialect, tables, true);
+        }
         // Nodes that start together race on CREATE ... IF NOT EXISTS, and PostgreSQL may answer the loser with a
         // duplicate key in its own catalog. The winner's object is committed by then, so running the script again
         // gets at least one statement further: one attempt per statement, plus one, always finishes.

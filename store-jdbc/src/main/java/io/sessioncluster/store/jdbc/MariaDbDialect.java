@@ -16,9 +16,23 @@ final class MariaDbDialect extends Dialect {
 
     @Override
     String insertSession() {
-        // IGNORE: an existing id reports 0 rows instead of a duplicate-key error. The values are validated before,
-        // so IGNORE cannot hide a truncation.
+        // IGNORE: an existing id reports 0 rows instead of a duplicate-key error. The values are validated before
+        // (a principal name is at most 256 UTF-16 chars, at most 768 UTF-8 bytes), so IGNORE cannot hide a truncation.
         return super.insertSession().replace("INSERT INTO", "INSERT IGNORE INTO");
+    }
+
+    @Override
+    String principalType() {
+        // Binary, like the ids: a utf8mb4 VARCHAR compares by the table's collation, often case-insensitive and
+        // PAD SPACE, which would answer "Alice " with alice's sessions. 768 bytes: 256 UTF-16 chars, 3 bytes each.
+        return "VARBINARY(768)";
+    }
+
+    @Override
+    String principalIndexColumns() {
+        // A 255-byte prefix: an index key of 768 bytes exceeds the 767 of InnoDB's COMPACT and REDUNDANT row formats;
+        // an equality lookup still narrows to the name's rows and compares the whole value there.
+        return "principal(255)";
     }
 
     @Override

@@ -27,6 +27,11 @@ final class PostgresDialect extends Dialect {
     }
 
     @Override
+    boolean canStore(String principal) {
+        return principal.indexOf('\0') < 0; // text cannot hold NUL: such a name is refused before any statement
+    }
+
+    @Override
     boolean updateReturnsVersion() {
         return true;
     }

@@ -2,14 +2,18 @@ package io.sessioncluster.store.jdbc;
 
 import io.sessioncluster.core.ChangeSet;
 import io.sessioncluster.core.Fence;
+import io.sessioncluster.core.PrincipalChange;
+import io.sessioncluster.core.SessionIds;
 import io.sessioncluster.core.SessionRecord;
 import io.sessioncluster.core.WriteResult;
+import io.sessioncluster.core.store.StoreException;
 
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Types;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -21,7 +25,9 @@ import java.util.TreeSet;
 
 /**
  * The statements of {@code write} and {@code writeAll}, run inside the caller's transaction: the session row first
- * (insert, or update that locks it), then the attribute rows, so writers of one session queue on its row.
+ * (insert, or update that locks it), then the attribute rows, so writers of one session queue on its row. The
+ * {@code principal} column (the user's sessions index) is named only by a change set that changes it: a create sets
+ * it or leaves it NULL; an update sets or clears it in the same {@code UPDATE}, and otherwise leaves it alone.
  */
 final class SessionWrites {
 
@@ -36,18 +42,22 @@ final class SessionWrites {
     private final Jdbc jdbc;
     private final Tables tables;
     private final LeaseLocks locks;
-    private final String updateSession;
-    private final String updateFenced;
-    private final String updateReleasing;
+    /** The session row's UPDATE by kind: unfenced, fenced, releasing; then the same three setting the principal. */
+    private final String[] updates;
 
     SessionWrites(Jdbc jdbc, Tables tables, LeaseLocks locks) {
         this.jdbc = jdbc;
         this.tables = tables;
         this.locks = locks;
         String returning = jdbc.dialect().updateReturnsVersion() ? " RETURNING version" : "";
-        this.updateSession = tables.sql(UPDATE_SESSION + " WHERE id = ?") + returning;
-        this.updateFenced = tables.sql(UPDATE_SESSION + " WHERE id = ? AND lock_token = ?") + returning;
-        this.updateReleasing = tables.sql(UPDATE_SESSION + ", lease_end = NULL WHERE id = ? AND lock_token = ?") + returning;
+        List<String> updates = new ArrayList<>();
+        for (String principal : List.of("", ", principal = ?")) {
+            String set = UPDATE_SESSION + principal;
+            updates.add(tables.sql(set + " WHERE id = ?") + returning);
+            updates.add(tables.sql(set + " WHERE id = ? AND lock_token = ?") + returning);
+            updates.add(tables.sql(set + ", lease_end = NULL WHERE id = ? AND lock_token = ?") + returning);
+        }
+        this.updates = updates.toArray(String[]::new);
     }
 
     /** One change set; the caller commits. */
@@ -82,6 +92,11 @@ final class SessionWrites {
 
     /** Inserts or updates the session row, which locks it until commit. */
     private WriteResult sessionRow(Connection c, ChangeSet changes, Fence fence) throws SQLException {
+        PrincipalChange principal = changes.principal();
+        if (principal.name() != null && !jdbc.dialect().canStore(principal.name())) {
+            throw new StoreException("write of session " + SessionIds.redact(changes.id()) + " failed: its principal"
+                    + " name holds a character " + jdbc.dialect().name() + " cannot store (NUL)");
+        }
         if (changes.created()) {
             return insertSession(c, changes) ? WriteResult.written(1) : WriteResult.alreadyExists();
         }
@@ -100,6 +115,7 @@ final class SessionWrites {
             s.setLong(3, changes.lastAccessedTime());
             s.setInt(4, changes.maxInactiveSeconds());
             s.setLong(5, SessionRecord.expiresAt(changes.lastAccessedTime(), changes.maxInactiveSeconds()));
+            setPrincipal(s, 6, changes.principal().name()); // CLEARED or UNCHANGED on a new row: not indexed
             return s.executeUpdate() == 1;
         } catch (SQLException e) {
             if (isIntegrityViolation(e)) {
@@ -115,16 +131,21 @@ final class SessionWrites {
      */
     private OptionalLong updateSession(Connection c, ChangeSet changes, Fence fence) throws SQLException {
         int maxInactive = changes.maxInactiveSeconds();
-        String sql = !fence.isFenced() ? updateSession : fence.release() ? updateReleasing : updateFenced;
-        try (PreparedStatement s = jdbc.prepare(c, sql)) {
+        boolean principal = changes.principal().changed();
+        int kind = !fence.isFenced() ? 0 : fence.release() ? 2 : 1;
+        try (PreparedStatement s = jdbc.prepare(c, updates[principal ? kind + 3 : kind])) {
             s.setInt(1, maxInactive);
             s.setLong(2, changes.lastAccessedTime());
             s.setLong(3, maxInactive * 1000L);
             s.setLong(4, changes.lastAccessedTime());
             s.setInt(5, maxInactive);
-            s.setString(6, changes.id());
+            int next = 6;
+            if (principal) {
+                setPrincipal(s, next++, changes.principal().name());
+            }
+            s.setString(next++, changes.id());
             if (fence.isFenced()) {
-                s.setLong(7, fence.token());
+                s.setLong(next, fence.token());
             }
             if (jdbc.dialect().updateReturnsVersion()) {
                 try (ResultSet rows = s.executeQuery()) {
@@ -171,6 +192,26 @@ final class SessionWrites {
                 s.executeBatch();
             }
         }
+    }
+
+    /** The name, or NULL: a session out of the principal index. */
+    private static void setPrincipal(PreparedStatement s, int index, String name) throws SQLException {
+        if (name == null) {
+            s.setNull(index, Types.VARCHAR);
+        } else {
+            s.setString(index, name);
+        }
+    }
+
+    /** The principal names {@code changes} write, which no error message may show. */
+    static List<String> principalNames(List<ChangeSet> changes) {
+        List<String> names = new ArrayList<>();
+        for (ChangeSet change : changes) {
+            if (change.principal().name() != null) {
+                names.add(change.principal().name());
+            }
+        }
+        return names;
     }
 
     static boolean isIntegrityViolation(SQLException e) {

@@ -1,9 +1,13 @@
 -- session-cluster JDBC store, H2 2.x. ${table} is the tableName setting (default session_cluster).
 -- lock_token: the latest grant of the session's lock; lease_end: when its lease ends, epoch ms by the database's
--- clock, NULL once released. Tables created before these columns: the store adds them when it opens with
+-- clock, NULL once released. principal: the name the session is indexed under (the user's sessions index), NULL
+-- when none.
+-- Tables created before these columns: the store adds them (and the index) when it opens with
 -- createSchema="true"; otherwise run
 --   ALTER TABLE ${table}_sessions ADD COLUMN lock_token BIGINT NOT NULL DEFAULT 0;
 --   ALTER TABLE ${table}_sessions ADD COLUMN lease_end BIGINT;
+--   ALTER TABLE ${table}_sessions ADD COLUMN principal VARCHAR(256);
+--   CREATE INDEX ${table}_sessions_principal ON ${table}_sessions (principal);
 CREATE TABLE IF NOT EXISTS ${table}_sessions (
     id            VARCHAR(255) NOT NULL PRIMARY KEY,
     version       BIGINT       NOT NULL,
@@ -12,9 +16,11 @@ CREATE TABLE IF NOT EXISTS ${table}_sessions (
     max_inactive  INTEGER      NOT NULL,
     expires_at    BIGINT       NOT NULL,
     lock_token    BIGINT       NOT NULL DEFAULT 0,
-    lease_end     BIGINT
+    lease_end     BIGINT,
+    principal     VARCHAR(256)
 );
 CREATE INDEX IF NOT EXISTS ${table}_sessions_expiry ON ${table}_sessions (expires_at);
+CREATE INDEX IF NOT EXISTS ${table}_sessions_principal ON ${table}_sessions (principal);
 CREATE TABLE IF NOT EXISTS ${table}_attributes (
     session_id VARCHAR(255)    NOT NULL REFERENCES ${table}_sessions (id) ON DELETE CASCADE ON UPDATE CASCADE,
     name       VARBINARY(1024) NOT NULL,

@@ -8,13 +8,16 @@ import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.Statement;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 
 import javax.sql.DataSource;
 
 /**
  * Wraps a data source to count what the store sends: statements executed (a batch counts once per round trip and
- * its rows are counted apart), commits, bytes of bound parameters, and bytes of SQL text prepared.
+ * its rows are counted apart), commits, bytes of bound parameters, and bytes of SQL text prepared, and the SQL text
+ * itself.
  */
 final class CountingDataSource {
 
@@ -23,6 +26,7 @@ final class CountingDataSource {
     final AtomicLong commits = new AtomicLong();
     final AtomicLong parameterBytes = new AtomicLong();
     final AtomicLong sqlBytes = new AtomicLong();
+    final List<String> prepared = new CopyOnWriteArrayList<>();
     private final DataSource target;
 
     CountingDataSource(DataSource target) {
@@ -35,6 +39,7 @@ final class CountingDataSource {
         commits.set(0);
         parameterBytes.set(0);
         sqlBytes.set(0);
+        prepared.clear();
     }
 
     DataSource dataSource() {
@@ -50,6 +55,7 @@ final class CountingDataSource {
         switch (method.getName()) {
             case "prepareStatement" -> {
                 sqlBytes.addAndGet(((String) args[0]).getBytes(StandardCharsets.UTF_8).length);
+                prepared.add((String) args[0]);
                 return wrap(PreparedStatement.class, result, this::onStatement);
             }
             case "createStatement" -> {

@@ -224,10 +224,14 @@ class JdbcLockIT {
         assertThat(counting.commits.get()).as(what + ": commits").isEqualTo(commits);
     }
 
-    /** Fresh tables as the previous version of the store left them: the same, without the lock columns. */
+    /**
+     * Fresh tables as the version before the locks left them: the same, without the lock columns, nor the principal
+     * column and its index that came later.
+     */
     private static String previousSchema(TestDatabase db, TablePrefixes prefixes) {
         return prefixes.of(db, prefix -> {
             db.open(prefix).close();
+            db.dropPrincipalColumn(prefix);
             db.execute("ALTER TABLE " + prefix + "_sessions DROP COLUMN lease_end",
                     "ALTER TABLE " + prefix + "_sessions DROP COLUMN lock_token");
         });

@@ -143,6 +143,17 @@ record TestDatabase(String name, String url, String user, String password) {
         }
     }
 
+    /** The tables of {@code prefix} as the version before the user's sessions index left them: no principal. */
+    void dropPrincipalColumn(String prefix) {
+        dropPrincipalIndex(prefix);
+        execute("ALTER TABLE " + prefix + "_sessions DROP COLUMN principal");
+    }
+
+    void dropPrincipalIndex(String prefix) {
+        String index = prefix + "_sessions_principal";
+        execute(name.equals("mariadb") ? "DROP INDEX " + index + " ON " + prefix + "_sessions" : "DROP INDEX " + index);
+    }
+
     void clear(String prefix) {
         execute("DELETE FROM " + prefix + "_attributes", "DELETE FROM " + prefix + "_sessions");
     }
