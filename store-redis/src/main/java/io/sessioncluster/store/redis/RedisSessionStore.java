@@ -43,19 +43,30 @@ import java.util.concurrent.TimeUnit;
  *       time (epoch ms), {@code #a} last access time (epoch ms), {@code #m} max inactive interval (s), all as
  *       decimal text, and one field {@code a:<name>} per attribute holding its encoded bytes. The session's lock
  *       lives in the same hash: {@code #f} the latest grant's fencing token, {@code #lx} when its lease ends (Redis
- *       server time, epoch ms; absent when released).</li>
+ *       server time, epoch ms; absent when released). {@code #p}: the principal name the session is indexed under
+ *       (UTF-8, a lone surrogate as its own three bytes: {@link PrincipalNames}), absent when none; a hash written before it existed loads with none.</li>
  *   <li>The hash has a TTL of {@code maxInactive + ttlGraceSeconds}, renewed by every write and touch, so Redis
  *       frees abandoned sessions on its own; never-expiring sessions ({@code maxInactive <= 0}) have none. The
  *       grace period leaves the expiry sweeper time to claim a session and fire its listeners first.</li>
  *   <li>One sorted set {@code <keyPrefix>expirations}: session ids scored by expiry time (epoch ms). It is only a
  *       hint, a lower bound: touches do not update it, so the sweeper re-checks each candidate against the hash
- *       and re-scores those still alive. Never-expiring sessions are not in it.</li>
+ *       and re-scores those still alive. Never-expiring sessions are in it at {@code +inf}, where no sweep looks,
+ *       so that {@link #page}'s walk over it sees every session ({@link SessionWalk}; those written before this
+ *       rule join at their next write).</li>
+ *   <li>One sorted set per principal name, {@code <keyPrefix>p:<lowercase hex of #p>}: the ids of the
+ *       sessions indexed under it, each scored by the time (that Redis node's clock, epoch ms) until which its hash
+ *       may live plus a second, {@code +inf} if it never expires. The key expires with its longest-living member
+ *       (none while one never expires), members whose time is up leave at the next update, and the last member's
+ *       removal deletes it: the set never outlives its sessions. See {@link PrincipalIndex}.</li>
  * </ul>
  *
  * <h2>Operations</h2>
- * Every script touches exactly one key, the session hash, which keeps Redis Cluster working (the index lives in
- * whatever slot its own name hashes to). Index updates are pipelined with the script: sent on the same
- * connection without waiting for the script's reply, so they cost no extra round trip.
+ * Every script touches exactly one key, which keeps Redis Cluster working: a session hash, or one index (each index
+ * lives in whatever slot its own name hashes to). Expiry index updates are pipelined with the script: sent on the
+ * same connection without waiting for the script's reply, so they cost no extra round trip. A principal name's set is
+ * updated by a script of its own: a login's entry before the write's script, pipelined; the entry of a name the
+ * session left, or of the name it kept (its TTL grew), once the script answered which name that is: one more round
+ * trip, only for writes and touches of sessions indexed under a name, and only for those.
  * <ul>
  *   <li>{@code writeAll}: the write script and index update of every entry pipelined, then every reply awaited:
  *       one round trip for the batch.</li>
@@ -69,18 +80,25 @@ import java.util.concurrent.TimeUnit;
  *       round trip beyond the version check it replaces. The write script checks the token and may release;
  *       {@code unlock} releases and touches in one script; {@code renewLock} extends the lease.</li>
  *   <li>{@code touch}: one small script per session, pipelined, that updates {@code #a} and the TTL of an existing
- *       hash only.</li>
+ *       hash only, and answers the session's name if the TTL grew; those names' entries follow, pipelined.</li>
  *   <li>{@code claimIfExpired}: one script decides by the hash's own {@code #a + #m} and, if expired, reads and
- *       deletes the hash in the same atomic step: exactly one caller receives it.</li>
+ *       deletes the hash in the same atomic step: exactly one caller receives it; then out of its name's set.</li>
  *   <li>{@code claimExpired}: {@code ZRANGEBYSCORE} for candidates, then the claim script for each; alive ones are
- *       re-scored, gone and claimed ones removed from the index.</li>
+ *       re-scored, gone and claimed ones removed from the index, claimed ones from their names' sets.</li>
  *   <li>{@code changeId}: check the new key is absent; a script reads {@code DUMP} and {@code PTTL} of the old hash
  *       and deletes it atomically (the old id stops working at once); {@code RESTORE} creates the new hash with
  *       that TTL. Not {@code RENAME}: on Redis Cluster the two keys usually hash to different slots, where
  *       {@code RENAME} fails. The cost: if the connection breaks between the script and {@code RESTORE}, the
- *       session is lost (logged), the same outcome as the user's session expiring.</li>
- *   <li>{@code delete}: {@code DEL} plus {@code ZREM}; {@code version}: {@code HGET #v}; {@code load}:
- *       {@code HGETALL}. A hash whose metadata is missing or not numeric raises {@link StoreException}.</li>
+ *       session is lost (logged), the same outcome as the user's session expiring. The name's set swaps the old
+ *       id for the new one in one script, sent before {@code RESTORE}.</li>
+ *   <li>{@code delete}: {@code HGET #p}, {@code DEL} and {@code ZREM}, pipelined, then the name's entry goes;
+ *       {@code version}: {@code HGET #v}; {@code load}: {@code HGETALL}. A hash whose metadata is missing or not
+ *       numeric raises {@link StoreException}.</li>
+ *   <li>{@code sessionsOf}: one script on the name's set tidies it and returns its members, then one script per
+ *       member, pipelined, asks its hash whether it is that name's and not expired by its node's clock. No scan: the
+ *       cost grows with the name's sessions only. A name {@link PrincipalChange#isIndexable} refuses costs nothing.</li>
+ *   <li>{@code page}: one script reads the next {@code limit + 1} entries of the expiry index after the cursor's
+ *       (score, member), then {@code HMGET} of the metadata fields of each, pipelined: two round trips a page.</li>
  * </ul>
  *
  * <h2>Evictions</h2>
