@@ -15,8 +15,9 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * One {@code claimExpired} pass over the candidates the expiry index named: claims them all (pipelined), then
- * fixes the index and takes the claimed sessions out of their principal names' sets. Claimed sessions are already deleted in Redis, so once one is claimed it must reach the caller:
- * a failure after that point is logged and the pass returns what it has, rather than throwing records away.
+ * fixes the index and takes the claimed sessions out of their principal names' sets. Claimed sessions are already
+ * deleted in Redis, so once one is claimed it must reach the caller: a failure after that point is logged and the
+ * pass returns what it has, rather than throwing records away.
  */
 final class ExpirySweep {
 

@@ -52,7 +52,8 @@ final class PrincipalIndex {
     }
 
     /** A login's entry, sent before the write's script; null unless the change set is a login. */
-    CompletableFuture<Long> beforeWrite(RedisClusterAsyncCommands<byte[], byte[]> redis, ChangeSet changes, long ttlMillis) {
+    CompletableFuture<Long> beforeWrite(RedisClusterAsyncCommands<byte[], byte[]> redis, ChangeSet changes,
+                                        long ttlMillis) {
         byte[] name = WriteArgs.login(changes);
         return name == null ? null : update(redis, name, null, changes.id(), ttlMillis, true);
     }
@@ -82,7 +83,8 @@ final class PrincipalIndex {
     }
 
     /** The session's entry follows its hash's new TTL ({@code 0}: none). */
-    CompletableFuture<Long> keep(RedisClusterAsyncCommands<byte[], byte[]> redis, byte[] name, String id, long ttlMillis) {
+    CompletableFuture<Long> keep(RedisClusterAsyncCommands<byte[], byte[]> redis, byte[] name, String id,
+                                 long ttlMillis) {
         return update(redis, name, null, id, ttlMillis, false);
     }
 
@@ -91,8 +93,8 @@ final class PrincipalIndex {
     }
 
     /** {@code changeId}: the new id takes the old one's place, in one step on the name's set. */
-    CompletableFuture<Long> move(RedisClusterAsyncCommands<byte[], byte[]> redis, byte[] name, String oldId, String newId,
-                                 long ttlMillis) {
+    CompletableFuture<Long> move(RedisClusterAsyncCommands<byte[], byte[]> redis, byte[] name, String oldId,
+                                 String newId, long ttlMillis) {
         return update(redis, name, oldId, newId, ttlMillis, false);
     }
 

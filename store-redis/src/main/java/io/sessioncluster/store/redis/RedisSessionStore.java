@@ -44,7 +44,8 @@ import java.util.concurrent.TimeUnit;
  *       decimal text, and one field {@code a:<name>} per attribute holding its encoded bytes. The session's lock
  *       lives in the same hash: {@code #f} the latest grant's fencing token, {@code #lx} when its lease ends (Redis
  *       server time, epoch ms; absent when released). {@code #p}: the principal name the session is indexed under
- *       (UTF-8, a lone surrogate as its own three bytes: {@link PrincipalNames}), absent when none; a hash written before it existed loads with none.</li>
+ *       (UTF-8, a lone surrogate as its own three bytes: {@link PrincipalNames}), absent when none; a hash written
+ *       before it existed loads with none.</li>
  *   <li>The hash has a TTL of {@code maxInactive + ttlGraceSeconds}, renewed by every write and touch, so Redis
  *       frees abandoned sessions on its own; never-expiring sessions ({@code maxInactive <= 0}) have none. The
  *       grace period leaves the expiry sweeper time to claim a session and fire its listeners first.</li>
@@ -96,7 +97,8 @@ import java.util.concurrent.TimeUnit;
  *       numeric raises {@link StoreException}.</li>
  *   <li>{@code sessionsOf}: one script on the name's set tidies it and returns its members, then one script per
  *       member, pipelined, asks its hash whether it is that name's and not expired by its node's clock. No scan: the
- *       cost grows with the name's sessions only. A name {@link PrincipalChange#isIndexable} refuses costs nothing.</li>
+ *       cost grows with the name's sessions only. A name {@link PrincipalChange#isIndexable} refuses costs
+ *       nothing.</li>
  *   <li>{@code page}: one script reads the next {@code limit + 1} entries of the expiry index after the cursor's
  *       (score, member), then {@code HMGET} of the metadata fields of each, pipelined: two round trips a page.</li>
  * </ul>

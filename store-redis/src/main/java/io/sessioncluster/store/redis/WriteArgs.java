@@ -19,7 +19,8 @@ final class WriteArgs {
 
     static byte[][] of(ChangeSet changes, Fence fence, long graceMillis) {
         int maxInactive = changes.maxInactiveSeconds();
-        List<byte[]> args = new ArrayList<>(9 + 2 * changes.setAttributes().size() + changes.removedAttributes().size());
+        List<byte[]> args = new ArrayList<>(
+                9 + 2 * changes.setAttributes().size() + changes.removedAttributes().size());
         args.add(HashLayout.ascii(changes.created() ? "1" : "0"));
         args.add(HashLayout.ascii(changes.creationTime()));
         args.add(HashLayout.ascii(changes.lastAccessedTime()));

@@ -107,7 +107,8 @@ class RedisClusterIT extends SessionStoreContract {
         for (int i = 0; i < 30; i++) {
             String id = "USER" + i;
             ids.add(id);
-            store.write(new ChangeSet(id, true, now, now, 60, Map.of(), Set.of()).withPrincipal(PrincipalChange.to("{alice}")));
+            store.write(new ChangeSet(id, true, now, now, 60, Map.of(), Set.of())
+                    .withPrincipal(PrincipalChange.to("{alice}"))); // braces: a hash tag, were the name in a key
         }
         Set<Integer> nodesWithSessions = new HashSet<>();
         for (int n = 0; n < RAW.size(); n++) {

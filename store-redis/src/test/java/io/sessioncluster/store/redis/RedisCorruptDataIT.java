@@ -147,8 +147,9 @@ class RedisCorruptDataIT {
     @Test
     void corruptSessionsAreLeftOutOfSessionsOfAndOfThePagesWithoutFailingThem() {
         String good = "GOOD0123456789";
-        store.write(new ChangeSet(good, true, now, now, 600, Map.of(), Set.of()).withPrincipal(PrincipalChange.to("alice")));
-        store.write(new ChangeSet(ID, false, now, now, 600, Map.of(), Set.of()).withPrincipal(PrincipalChange.to("alice")));
+        PrincipalChange alice = PrincipalChange.to("alice");
+        store.write(new ChangeSet(good, true, now, now, 600, Map.of(), Set.of()).withPrincipal(alice));
+        store.write(new ChangeSet(ID, false, now, now, 600, Map.of(), Set.of()).withPrincipal(alice));
         redis.del(key());
         redis.set(key(), bytes("not a hash"));
 
