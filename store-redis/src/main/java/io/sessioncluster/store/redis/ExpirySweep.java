@@ -15,8 +15,9 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * One {@code claimExpired} pass over the candidates the expiry index named: claims them all (pipelined), then
- * fixes the index. Claimed sessions are already deleted in Redis, so once one is claimed it must reach the caller:
- * a failure after that point is logged and the pass returns what it has, rather than throwing records away.
+ * fixes the index and takes the claimed sessions out of their principal names' sets. Claimed sessions are already
+ * deleted in Redis, so once one is claimed it must reach the caller: a failure after that point is logged and the
+ * pass returns what it has, rather than throwing records away.
  */
 final class ExpirySweep {
 
@@ -38,6 +39,7 @@ final class ExpirySweep {
         List<String> ids = new ArrayList<>(candidates.size());
         List<CompletableFuture<List<Object>>> replies = new ArrayList<>(candidates.size());
         List<CompletableFuture<Long>> indexUpdates = new ArrayList<>();
+        List<CompletableFuture<Long>> principalUpdates = new ArrayList<>();
         for (byte[] member : candidates) {
             String id = RedisSessionStore.idOf(member);
             if (!SessionIds.isWellFormed(id)) {
@@ -74,13 +76,18 @@ final class ExpirySweep {
                 claimed.add(c.record());
                 store.claimed(redis, id);
                 indexUpdates.add(store.unscore(redis, HashLayout.ascii(id)));
+                CompletableFuture<Long> name = store.unindexPrincipal(redis, c.record());
+                if (name != null) {
+                    principalUpdates.add(name);
+                }
             } else if (claim instanceof ExpiryClaim.Alive alive) {
                 indexUpdates.add(store.score(redis, id, alive.expiresAt())); // touched since: the real expiry
             } else {
                 indexUpdates.add(store.unscore(redis, HashLayout.ascii(id)));
             }
         }
-        RedisSessionStore.awaitIndex(call, indexUpdates);
+        RedisSessionStore.awaitIndex(call, indexUpdates, RedisSessionStore.EXPIRY_INDEX);
+        RedisSessionStore.awaitIndex(call, principalUpdates, RedisSessionStore.PRINCIPAL_INDEX);
         if (unavailable != null) {
             if (claimed.isEmpty()) {
                 throw unavailable; // nothing taken: the caller may simply retry later

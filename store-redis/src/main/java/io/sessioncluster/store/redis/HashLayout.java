@@ -23,6 +23,8 @@ final class HashLayout {
     static final byte[] CREATED = ascii("#c");
     static final byte[] ACCESSED = ascii("#a");
     static final byte[] MAX_INACTIVE = ascii("#m");
+    /** The principal name the session is indexed under ({@link PrincipalNames#encode}); absent when none. */
+    static final byte[] PRINCIPAL = ascii("#p");
     private static final byte[] ATTRIBUTE_PREFIX = ascii("a:");
 
     private final String keyPrefix;
@@ -43,6 +45,11 @@ final class HashLayout {
         return indexKey;
     }
 
+    /** The sorted set of the sessions indexed under a principal name, given as {@link PrincipalNames#encode} bytes. */
+    byte[] principalKey(byte[] name) {
+        return utf8(keyPrefix + "p:" + PrincipalNames.keyPart(name));
+    }
+
     static byte[] attributeField(String name) {
         byte[] bytes = utf8(name);
         byte[] field = Arrays.copyOf(ATTRIBUTE_PREFIX, ATTRIBUTE_PREFIX.length + bytes.length);
@@ -61,6 +68,7 @@ final class HashLayout {
         byte[] created = null;
         byte[] accessed = null;
         byte[] maxInactive = null;
+        byte[] principal = null;
         Map<String, byte[]> attributes = new LinkedHashMap<>();
         for (Map.Entry<byte[], byte[]> field : fields) {
             byte[] name = field.getKey();
@@ -75,17 +83,38 @@ final class HashLayout {
                 accessed = field.getValue();
             } else if (Arrays.equals(name, MAX_INACTIVE)) {
                 maxInactive = field.getValue();
+            } else if (Arrays.equals(name, PRINCIPAL)) {
+                principal = field.getValue();
             }
         }
         long v = number(id, "#v", version);
         if (v < 1) {
             throw corrupt(id, "version #v is " + v);
         }
-        long m = number(id, "#m", maxInactive);
+        int m = maxInactive(id, maxInactive);
+        return new SessionRecord(id, v, number(id, "#c", created), number(id, "#a", accessed), m, attributes,
+                principal(id, principal));
+    }
+
+    /** The name of a {@code #p} field; null for none (a hash written before the index existed has none). */
+    static String principal(String id, byte[] value) {
+        if (value == null) {
+            return null;
+        }
+        String name = PrincipalNames.decode(value);
+        if (name == null) {
+            throw corrupt(id, "field #p is not a principal name");
+        }
+        return name;
+    }
+
+    /** {@code #m} as the int it was written from. */
+    static int maxInactive(String id, byte[] value) {
+        long m = number(id, "#m", value);
         if (m < Integer.MIN_VALUE || m > Integer.MAX_VALUE) {
             throw corrupt(id, "#m is out of range");
         }
-        return new SessionRecord(id, v, number(id, "#c", created), number(id, "#a", accessed), (int) m, attributes);
+        return (int) m;
     }
 
     /** Parses a decimal metadata field. */

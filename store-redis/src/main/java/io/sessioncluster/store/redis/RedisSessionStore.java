@@ -10,7 +10,9 @@ import io.sessioncluster.core.ExpiryClaim;
 import io.sessioncluster.core.Fence;
 import io.sessioncluster.core.LockAttempt;
 import io.sessioncluster.core.Loggers;
+import io.sessioncluster.core.PrincipalChange;
 import io.sessioncluster.core.SessionIds;
+import io.sessioncluster.core.SessionPage;
 import io.sessioncluster.core.SessionRecord;
 import io.sessioncluster.core.Touch;
 import io.sessioncluster.core.WriteResult;
@@ -28,6 +30,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -40,19 +43,31 @@ import java.util.concurrent.TimeUnit;
  *       time (epoch ms), {@code #a} last access time (epoch ms), {@code #m} max inactive interval (s), all as
  *       decimal text, and one field {@code a:<name>} per attribute holding its encoded bytes. The session's lock
  *       lives in the same hash: {@code #f} the latest grant's fencing token, {@code #lx} when its lease ends (Redis
- *       server time, epoch ms; absent when released).</li>
+ *       server time, epoch ms; absent when released). {@code #p}: the principal name the session is indexed under
+ *       (UTF-8, a lone surrogate as its own three bytes: {@link PrincipalNames}), absent when none; a hash written
+ *       before it existed loads with none.</li>
  *   <li>The hash has a TTL of {@code maxInactive + ttlGraceSeconds}, renewed by every write and touch, so Redis
  *       frees abandoned sessions on its own; never-expiring sessions ({@code maxInactive <= 0}) have none. The
  *       grace period leaves the expiry sweeper time to claim a session and fire its listeners first.</li>
  *   <li>One sorted set {@code <keyPrefix>expirations}: session ids scored by expiry time (epoch ms). It is only a
  *       hint, a lower bound: touches do not update it, so the sweeper re-checks each candidate against the hash
- *       and re-scores those still alive. Never-expiring sessions are not in it.</li>
+ *       and re-scores those still alive. Never-expiring sessions are in it at {@code +inf}, where no sweep looks,
+ *       so that {@link #page}'s walk over it sees every session ({@link SessionWalk}; those written before this
+ *       rule join at their next write).</li>
+ *   <li>One sorted set per principal name, {@code <keyPrefix>p:<lowercase hex of #p>}: the ids of the
+ *       sessions indexed under it, each scored by the time (that Redis node's clock, epoch ms) until which its hash
+ *       may live plus a second, {@code +inf} if it never expires. The key expires with its longest-living member
+ *       (none while one never expires), members whose time is up leave at the next update, and the last member's
+ *       removal deletes it: the set never outlives its sessions. See {@link PrincipalIndex}.</li>
  * </ul>
  *
  * <h2>Operations</h2>
- * Every script touches exactly one key, the session hash, which keeps Redis Cluster working (the index lives in
- * whatever slot its own name hashes to). Index updates are pipelined with the script: sent on the same
- * connection without waiting for the script's reply, so they cost no extra round trip.
+ * Every script touches exactly one key, which keeps Redis Cluster working: a session hash, or one index (each index
+ * lives in whatever slot its own name hashes to). Expiry index updates are pipelined with the script: sent on the
+ * same connection without waiting for the script's reply, so they cost no extra round trip. A principal name's set is
+ * updated by a script of its own: a login's entry before the write's script, pipelined; the entry of a name the
+ * session left, or of the name it kept (its TTL grew), once the script answered which name that is: one more round
+ * trip, only for writes and touches of sessions indexed under a name, and only for those.
  * <ul>
  *   <li>{@code writeAll}: the write script and index update of every entry pipelined, then every reply awaited:
  *       one round trip for the batch.</li>
@@ -66,18 +81,26 @@ import java.util.concurrent.TimeUnit;
  *       round trip beyond the version check it replaces. The write script checks the token and may release;
  *       {@code unlock} releases and touches in one script; {@code renewLock} extends the lease.</li>
  *   <li>{@code touch}: one small script per session, pipelined, that updates {@code #a} and the TTL of an existing
- *       hash only.</li>
+ *       hash only, and answers the session's name if the TTL grew; those names' entries follow, pipelined.</li>
  *   <li>{@code claimIfExpired}: one script decides by the hash's own {@code #a + #m} and, if expired, reads and
- *       deletes the hash in the same atomic step: exactly one caller receives it.</li>
+ *       deletes the hash in the same atomic step: exactly one caller receives it; then out of its name's set.</li>
  *   <li>{@code claimExpired}: {@code ZRANGEBYSCORE} for candidates, then the claim script for each; alive ones are
- *       re-scored, gone and claimed ones removed from the index.</li>
+ *       re-scored, gone and claimed ones removed from the index, claimed ones from their names' sets.</li>
  *   <li>{@code changeId}: check the new key is absent; a script reads {@code DUMP} and {@code PTTL} of the old hash
  *       and deletes it atomically (the old id stops working at once); {@code RESTORE} creates the new hash with
  *       that TTL. Not {@code RENAME}: on Redis Cluster the two keys usually hash to different slots, where
  *       {@code RENAME} fails. The cost: if the connection breaks between the script and {@code RESTORE}, the
- *       session is lost (logged), the same outcome as the user's session expiring.</li>
- *   <li>{@code delete}: {@code DEL} plus {@code ZREM}; {@code version}: {@code HGET #v}; {@code load}:
- *       {@code HGETALL}. A hash whose metadata is missing or not numeric raises {@link StoreException}.</li>
+ *       session is lost (logged), the same outcome as the user's session expiring. The name's set swaps the old
+ *       id for the new one in one script, sent before {@code RESTORE}.</li>
+ *   <li>{@code delete}: {@code HGET #p}, {@code DEL} and {@code ZREM}, pipelined, then the name's entry goes;
+ *       {@code version}: {@code HGET #v}; {@code load}: {@code HGETALL}. A hash whose metadata is missing or not
+ *       numeric raises {@link StoreException}.</li>
+ *   <li>{@code sessionsOf}: one script on the name's set tidies it and returns its members, then one script per
+ *       member, pipelined, asks its hash whether it is that name's and not expired by its node's clock. No scan: the
+ *       cost grows with the name's sessions only. A name {@link PrincipalChange#isIndexable} refuses costs
+ *       nothing.</li>
+ *   <li>{@code page}: one script reads the next {@code limit + 1} entries of the expiry index after the cursor's
+ *       (score, member), then {@code HMGET} of the metadata fields of each, pipelined: two round trips a page.</li>
  * </ul>
  *
  * <h2>Evictions</h2>
@@ -109,6 +132,8 @@ final class RedisSessionStore implements SessionStore {
 
     private final RedisConnector connector;
     private final HashLayout layout;
+    private final PrincipalIndex principals;
+    private final SessionWalk walk;
     private final long graceMillis;
     private final EvictionChannel evictions;
     /** {@code redisWaitReplicas}: 0 for no {@code WAIT}. */
@@ -122,6 +147,8 @@ final class RedisSessionStore implements SessionStore {
         this.connector = connector;
         this.waitReplicas = waitReplicas;
         this.layout = new HashLayout(keyPrefix);
+        this.principals = new PrincipalIndex(layout);
+        this.walk = new SessionWalk(layout, keyPrefix);
         this.graceMillis = ttlGraceSeconds * 1000L;
         this.evictions = new EvictionChannel(connector, keyPrefix);
     }
@@ -146,17 +173,22 @@ final class RedisSessionStore implements SessionStore {
     public WriteResult write(ChangeSet changes, Fence fence) {
         String id = changes.id();
         byte[][] args = WriteArgs.of(changes, fence, graceMillis);
+        long ttl = WriteArgs.ttlMillis(changes, graceMillis);
         return execute("write", id, (call, redis) -> {
-            CompletableFuture<Long> script = Scripts.WRITE.run(redis, layout.sessionKey(id), args);
+            List<CompletableFuture<Long>> names = new ArrayList<>(2);
+            addIfSent(names, principals.beforeWrite(redis, changes, ttl));
+            CompletableFuture<List<Object>> script = Scripts.WRITE.run(redis, layout.sessionKey(id), args);
             List<CompletableFuture<Long>> index = indexAfterWrite(redis, changes);
-            long result = call.await(script);
+            WriteArgs.Reply reply = WriteArgs.reply(call.await(script));
+            names.addAll(principals.afterWrite(redis, changes, ttl, reply));
             // WAIT goes out only once the script answered, not pipelined behind it: after a restart or a failover
             // the script cache is empty, the script is re-sent as EVAL (see LuaScript), and a WAIT sent earlier
             // would neither cover it nor leave it time to run before our deadline.
             CompletableFuture<Long> acks = replicate(call, redis);
-            awaitIndex(call, index);
+            awaitIndex(call, index, EXPIRY_INDEX);
+            awaitIndex(call, names, PRINCIPAL_INDEX);
             awaitReplicated(call, acks);
-            return WriteArgs.result(result);
+            return reply.result();
         });
     }
 
@@ -175,16 +207,21 @@ final class RedisSessionStore implements SessionStore {
             return SessionStore.super.writeAll(changes);
         }
         return execute("writeAll", null, (call, redis) -> {
-            List<CompletableFuture<Long>> scripts = new ArrayList<>(changes.size());
+            List<CompletableFuture<List<Object>>> scripts = new ArrayList<>(changes.size());
             List<CompletableFuture<Long>> index = new ArrayList<>(changes.size());
+            List<CompletableFuture<Long>> names = new ArrayList<>();
             for (ChangeSet c : changes) {
+                addIfSent(names, principals.beforeWrite(redis, c, WriteArgs.ttlMillis(c, graceMillis)));
                 scripts.add(Scripts.WRITE.run(redis, layout.sessionKey(c.id()), WriteArgs.of(c, Fence.NONE, graceMillis)));
                 index.addAll(indexAfterWrite(redis, c));
             }
             List<WriteResult> results = new ArrayList<>(changes.size());
             for (int i = 0; i < changes.size(); i++) {
+                ChangeSet c = changes.get(i);
                 try {
-                    results.add(WriteArgs.result(call.about(changes.get(i).id()).await(scripts.get(i))));
+                    WriteArgs.Reply reply = WriteArgs.reply(call.about(c.id()).await(scripts.get(i)));
+                    results.add(reply.result());
+                    names.addAll(principals.afterWrite(redis, c, WriteArgs.ttlMillis(c, graceMillis), reply));
                 } catch (StoreUnavailableException e) {
                     throw e;
                 } catch (StoreException e) {
@@ -192,7 +229,8 @@ final class RedisSessionStore implements SessionStore {
                 }
             }
             CompletableFuture<Long> acks = replicate(call, redis);
-            awaitIndex(call, index);
+            awaitIndex(call, index, EXPIRY_INDEX);
+            awaitIndex(call, names, PRINCIPAL_INDEX);
             awaitReplicated(call, acks);
             return results;
         });
@@ -200,20 +238,22 @@ final class RedisSessionStore implements SessionStore {
 
     /**
      * The index update sent with a write, before its outcome is known. An update that turns out {@code MISSING}
-     * leaves an entry without a session, which the next sweep drops. A create uses {@code ZADD NX} and never
-     * removes: should it turn out {@code ALREADY_EXISTS}, the existing session's score stays, so the index remains
-     * a lower bound.
+     * leaves an entry without a session, which the next sweep drops. A create uses {@code ZADD NX}: should it turn
+     * out {@code ALREADY_EXISTS}, the existing session's score stays, so the index remains a lower bound.
      */
     private List<CompletableFuture<Long>> indexAfterWrite(RedisClusterAsyncCommands<byte[], byte[]> redis, ChangeSet changes) {
         long expiresAt = SessionRecord.expiresAt(changes.lastAccessedTime(), changes.maxInactiveSeconds());
         if (!changes.created()) {
             return List.of(score(redis, changes.id(), expiresAt));
         }
-        if (expiresAt == Long.MAX_VALUE) {
-            return List.of();
-        }
-        return List.of(redis.zadd(layout.indexKey(), ZAddArgs.Builder.nx(), (double) expiresAt,
+        return List.of(redis.zadd(layout.indexKey(), ZAddArgs.Builder.nx(), indexScore(expiresAt),
                 HashLayout.ascii(changes.id())).toCompletableFuture());
+    }
+
+    private static void addIfSent(List<CompletableFuture<Long>> updates, CompletableFuture<Long> update) {
+        if (update != null) {
+            updates.add(update);
+        }
     }
 
     @Override
@@ -258,9 +298,15 @@ final class RedisSessionStore implements SessionStore {
 
     @Override
     public void unlock(String id, long token, Touch touch) {
-        execute("unlock", id, (call, redis) -> call.await(Scripts.UNLOCK.<Long>run(redis, layout.sessionKey(id),
-                HashLayout.ascii(token), HashLayout.ascii(touch == null ? -1 : touch.lastAccessedTime()),
-                HashLayout.ascii(graceMillis))));
+        execute("unlock", id, (call, redis) -> {
+            List<Object> touched = call.await(Scripts.UNLOCK.<List<Object>>run(redis, layout.sessionKey(id),
+                    HashLayout.ascii(token), HashLayout.ascii(touch == null ? -1 : touch.lastAccessedTime()),
+                    HashLayout.ascii(graceMillis)));
+            List<CompletableFuture<Long>> names = new ArrayList<>(1);
+            addIfSent(names, keepAfterTouch(redis, id, touched));
+            awaitIndex(call, names, PRINCIPAL_INDEX);
+            return null;
+        });
     }
 
     @Override
@@ -269,16 +315,30 @@ final class RedisSessionStore implements SessionStore {
             return;
         }
         execute("touch", null, (call, redis) -> {
-            List<CompletableFuture<Long>> replies = new ArrayList<>(touches.size());
+            List<String> ids = new ArrayList<>(touches.size());
+            List<CompletableFuture<List<Object>>> replies = new ArrayList<>(touches.size());
             for (Touch touch : touches) {
+                ids.add(touch.id());
                 replies.add(Scripts.TOUCH.run(redis, layout.sessionKey(touch.id()),
                         HashLayout.ascii(touch.lastAccessedTime()), HashLayout.ascii(graceMillis)));
             }
-            for (CompletableFuture<Long> reply : replies) {
-                call.await(reply);
+            List<CompletableFuture<Long>> names = new ArrayList<>();
+            for (int i = 0; i < replies.size(); i++) {
+                addIfSent(names, keepAfterTouch(redis, ids.get(i), call.await(replies.get(i))));
             }
+            // A second round trip, only for sessions indexed under a name: their name's set must live as long.
+            awaitIndex(call, names, PRINCIPAL_INDEX);
             return null;
         });
+    }
+
+    /** The name's entry follows a TTL a touch extended ({@link Scripts#TOUCH}'s reply); null if nothing to do. */
+    private CompletableFuture<Long> keepAfterTouch(RedisClusterAsyncCommands<byte[], byte[]> redis, String id,
+                                                   List<Object> touched) {
+        if (touched.size() < 3 || !(touched.get(1) instanceof byte[] ttl) || !(touched.get(2) instanceof byte[] name)) {
+            return null;
+        }
+        return principals.keep(redis, name, id, HashLayout.number(id, "TTL", ttl));
     }
 
     @Override
@@ -295,12 +355,22 @@ final class RedisSessionStore implements SessionStore {
             byte[] dump = (byte[]) taken.get(0);
             long pttl = (Long) taken.get(1);
             RestoreArgs ttl = RestoreArgs.Builder.ttl(Math.max(0, pttl));
+            byte[] name = taken.size() >= 5 && taken.get(4) instanceof byte[] p ? p : null;
+            List<CompletableFuture<Long>> names = new ArrayList<>(1);
+            if (name != null) { // before RESTORE: the new id is in the name's set by the time it exists
+                names.add(principals.move(redis, name, oldId, newId, Math.max(0, pttl)));
+            }
             try {
                 call.await(redis.restore(newKey, dump, ttl));
             } catch (StoreException e) {
                 if (!(e instanceof StoreUnavailableException) && String.valueOf(e.getMessage()).contains("BUSYKEY")) {
-                    // Someone created the new id between our check and now: put the session back where it was.
+                    // Someone created the new id between our check and now: put the session back where it was. The
+                    // new id's entry stays: the name's set may rightly hold it for the session that took the id.
                     call.await(redis.restore(layout.sessionKey(oldId), dump, ttl));
+                    if (name != null) {
+                        names.add(principals.keep(redis, name, oldId, Math.max(0, pttl)));
+                    }
+                    awaitIndex(call, names, PRINCIPAL_INDEX);
                     awaitReplicated(call, replicate(call, redis));
                     return false;
                 }
@@ -316,7 +386,8 @@ final class RedisSessionStore implements SessionStore {
                         (int) HashLayout.number(newId, "#m", m))));
             }
             CompletableFuture<Long> acks = replicate(call, redis);
-            awaitIndex(call, index);
+            awaitIndex(call, index, EXPIRY_INDEX);
+            awaitIndex(call, names, PRINCIPAL_INDEX);
             awaitReplicated(call, acks);
             return true;
         });
@@ -325,13 +396,23 @@ final class RedisSessionStore implements SessionStore {
     @Override
     public boolean delete(String id) {
         return execute("delete", id, (call, redis) -> {
-            CompletableFuture<Long> deleted = redis.del(layout.sessionKey(id)).toCompletableFuture();
+            byte[] key = layout.sessionKey(id);
+            // Plain commands, not a script, so WAIT may be pipelined behind them (see write). The name read just
+            // before DEL: a login in between would leave only an entry too many, which the name's set drops in time.
+            CompletableFuture<byte[]> name = redis.hget(key, HashLayout.PRINCIPAL).toCompletableFuture();
+            CompletableFuture<Long> deleted = redis.del(key).toCompletableFuture();
             CompletableFuture<Long> index = redis.zrem(layout.indexKey(), HashLayout.ascii(id)).toCompletableFuture();
             // Published whether or not the session was there: a copy elsewhere of a session that is gone is stale.
             evictions.publish(redis, id);
             CompletableFuture<Long> acks = replicate(call, redis);
             boolean result = call.await(deleted) > 0;
-            awaitIndex(call, List.of(index));
+            List<CompletableFuture<Long>> names = new ArrayList<>(1);
+            byte[] principal = nameOrNull(call, name);
+            if (result && principal != null) {
+                names.add(principals.remove(redis, principal, id));
+            }
+            awaitIndex(call, List.of(index), EXPIRY_INDEX);
+            awaitIndex(call, names, PRINCIPAL_INDEX);
             awaitReplicated(call, acks);
             return result;
         });
@@ -341,9 +422,13 @@ final class RedisSessionStore implements SessionStore {
     public ExpiryClaim claimIfExpired(String id, long nowMillis) {
         return execute("claimIfExpired", id, (call, redis) -> {
             ExpiryClaim claim = decodeClaim(id, call.await(claim(redis, id, nowMillis)));
-            if (claim instanceof ExpiryClaim.Claimed) {
+            if (claim instanceof ExpiryClaim.Claimed claimed) {
                 evictions.publish(redis, id);
-                awaitIndex(call, List.of(redis.zrem(layout.indexKey(), HashLayout.ascii(id)).toCompletableFuture()));
+                CompletableFuture<Long> index = unscore(redis, HashLayout.ascii(id));
+                List<CompletableFuture<Long>> names = new ArrayList<>(1);
+                addIfSent(names, unindexPrincipal(redis, claimed.record()));
+                awaitIndex(call, List.of(index), EXPIRY_INDEX);
+                awaitIndex(call, names, PRINCIPAL_INDEX);
             }
             return claim;
         });
@@ -359,6 +444,22 @@ final class RedisSessionStore implements SessionStore {
                     Range.from(Range.Boundary.unbounded(), Range.Boundary.including(nowMillis)), Limit.create(0, limit)));
             return new ExpirySweep(this, call, redis, nowMillis).claim(candidates);
         });
+    }
+
+    @Override
+    public Set<String> sessionsOf(String principal) {
+        if (!PrincipalChange.isIndexable(principal)) {
+            return Set.of(); // no key is ever built from such a name
+        }
+        byte[] name = PrincipalNames.encode(principal);
+        return execute("sessionsOf", null, (call, redis) -> principals.sessionsOf(call, redis, name));
+    }
+
+    @Override
+    public SessionPage page(String cursor, int limit) {
+        SessionStore.requirePageLimit(limit);
+        PageCursor from = walk.cursor(cursor); // outside execute: a bad cursor is the caller's mistake
+        return execute("page", null, (call, redis) -> walk.page(call, redis, from, limit));
     }
 
     @Override
@@ -391,11 +492,19 @@ final class RedisSessionStore implements SessionStore {
         return Scripts.CLAIM.run(redis, layout.sessionKey(id), HashLayout.ascii(nowMillis));
     }
 
-    /** Puts the session in the index at its expiry time, or takes it out if it never expires. */
+    /** Puts the session in the index at its expiry time ({@code +inf} if it never expires: only the walk sees it). */
     CompletableFuture<Long> score(RedisClusterAsyncCommands<byte[], byte[]> redis, String id, long expiresAt) {
-        byte[] member = HashLayout.ascii(id);
-        return (expiresAt == Long.MAX_VALUE ? redis.zrem(layout.indexKey(), member)
-                : redis.zadd(layout.indexKey(), (double) expiresAt, member)).toCompletableFuture();
+        return redis.zadd(layout.indexKey(), indexScore(expiresAt), HashLayout.ascii(id)).toCompletableFuture();
+    }
+
+    private static double indexScore(long expiresAt) {
+        return expiresAt == Long.MAX_VALUE ? Double.POSITIVE_INFINITY : (double) expiresAt;
+    }
+
+    /** Takes a session that ended (claimed as expired) out of its name's set; null if it had no name. */
+    CompletableFuture<Long> unindexPrincipal(RedisClusterAsyncCommands<byte[], byte[]> redis, SessionRecord record) {
+        return record.principal() == null ? null
+                : principals.remove(redis, PrincipalNames.encode(record.principal()), record.id());
     }
 
     CompletableFuture<Long> unscore(RedisClusterAsyncCommands<byte[], byte[]> redis, byte[] member) {
@@ -424,17 +533,33 @@ final class RedisSessionStore implements SessionStore {
         throw HashLayout.corrupt(id, "metadata fields are missing or not numeric");
     }
 
+    static final String EXPIRY_INDEX = "expiry index";
+    static final String PRINCIPAL_INDEX = "principal index";
+
     /**
-     * Waits for index updates. The index is only a hint, so a failure is logged rather than thrown: the session
-     * operation itself succeeded, and the hash's TTL frees the data even if the sweeper never sees it.
+     * Waits for index updates. A failure is logged rather than thrown: the session operation itself succeeded. The
+     * expiry index is only a hint, and the hash's TTL frees the data even if the sweeper never sees it; a name's set
+     * keeps too many members rather than too few (see {@link PrincipalIndex}), and the session's next write or touch
+     * re-adds a missing one. The log line names neither the principal nor the full session id.
      */
-    static void awaitIndex(RedisCall call, List<CompletableFuture<Long>> updates) {
+    static void awaitIndex(RedisCall call, List<CompletableFuture<Long>> updates, String which) {
         for (CompletableFuture<Long> update : updates) {
             try {
                 call.await(update);
             } catch (StoreException e) {
-                LOG.log(Level.WARNING, "{0}: expiry index not updated: {1}", call.describe(), e.getMessage());
+                LOG.log(Level.WARNING, "{0}: {1} not updated: {2}", call.describe(), which, e.getMessage());
             }
+        }
+    }
+
+    /** The {@code #p} a pipelined {@code HGET} read; null for none, or if it failed (a key of another type). */
+    private static byte[] nameOrNull(RedisCall call, CompletableFuture<byte[]> name) {
+        try {
+            return call.await(name);
+        } catch (StoreUnavailableException e) {
+            throw e;
+        } catch (StoreException e) {
+            return null;
         }
     }
 

@@ -3,8 +3,10 @@ package io.sessioncluster.store.redis;
 import io.lettuce.core.ScriptOutputType;
 
 /**
- * The store's Lua scripts. Each reads and changes one session hash ({@code KEYS[1]}) atomically; none touches
- * the expiry index, which is a separate key (see {@link RedisSessionStore}).
+ * The store's Lua scripts. Each reads and changes one key ({@code KEYS[1]}) atomically, so each runs on Redis
+ * Cluster: most a session hash, {@link #INDEX} and {@link #MEMBERS} a principal name's index and {@link #WALK} the
+ * expiry index. None touches two keys: a session and its indexes live in different slots (see
+ * {@link RedisSessionStore}).
  *
  * <p>Numbers that Lua computes are formatted with {@code %d} before they go back to Redis: Redis would print a
  * large Lua number such as an epoch millisecond value in exponent notation.
@@ -18,20 +20,23 @@ final class Scripts {
 
     /**
      * ARGV: created (1|0), creation ms, access ms, max inactive s, TTL ms (0: no TTL), number of set attributes,
-     * fencing token (0: none), release the lock (1|0), then that many field/value pairs, then the fields to delete.
-     * Returns the new version, or a negative code. The access time never moves backwards: a slow request must not
-     * shorten a session another node touched. An update with a token that is not the latest grant ({@code #f})
-     * changes nothing.
+     * fencing token (0: none), release the lock (1|0), the principal change ({@code ''} unchanged, {@code -} cleared,
+     * {@code =name} indexed under name), then that many field/value pairs, then the fields to delete.
+     * Returns {new version, the name the session left or false, the name it kept or false}, or {negative code, the
+     * stored {@code #p} or false}. The access time never moves backwards: a slow request must not shorten a session
+     * another node touched. An update with a token that is not the latest grant ({@code #f}) changes nothing. The
+     * names tell the caller which principal indexes to update: the one left (a log-out or another login), and the one
+     * kept, whose set must live as long as the session's new TTL.
      */
     static final LuaScript WRITE = new LuaScript("""
             local key = KEYS[1]
             local exists = redis.call('EXISTS', key) == 1
             if ARGV[1] == '1' then
-              if exists then return -2 end
+              if exists then return {-2, redis.call('HGET', key, '#p')} end
             elseif not exists then
-              return -1
+              return {-1}
             elseif ARGV[7] ~= '0' and redis.call('HGET', key, '#f') ~= ARGV[7] then
-              return -3
+              return {-3, redis.call('HGET', key, '#p')}
             end
             if ARGV[8] == '1' then
               redis.call('HDEL', key, '#lx')
@@ -42,7 +47,16 @@ final class Scripts {
               redis.call('HSET', key, '#a', ARGV[3])
             end
             redis.call('HSET', key, '#c', ARGV[2], '#m', ARGV[4])
-            local i = 9
+            local old = redis.call('HGET', key, '#p')
+            local name = old
+            if ARGV[9] == '-' then
+              name = false
+              redis.call('HDEL', key, '#p')
+            elseif ARGV[9] ~= '' then
+              name = string.sub(ARGV[9], 2)
+              redis.call('HSET', key, '#p', name)
+            end
+            local i = 10
             for _ = 1, tonumber(ARGV[6]) do
               redis.call('HSET', key, ARGV[i], ARGV[i + 1])
               i = i + 2
@@ -55,17 +69,19 @@ final class Scripts {
             else
               redis.call('PEXPIRE', key, ARGV[5])
             end
-            return version
-            """, ScriptOutputType.INTEGER);
+            local left = old and old ~= name and old
+            local kept = name and name == old and name
+            return {version, left, kept}
+            """, ScriptOutputType.MULTI);
 
     /**
      * ARGV: access ms, grace ms. Only an existing session is touched, so a touch never creates a record.
-     * Returns 1 if the session exists.
+     * Returns {0} if the session is missing, else what {@link #touchExisting} returns.
      */
     static final LuaScript TOUCH = new LuaScript("""
             local key = KEYS[1]
-            if redis.call('EXISTS', key) == 0 then return 0 end
-            """ + touchExisting(1, 2), ScriptOutputType.INTEGER);
+            if redis.call('EXISTS', key) == 0 then return {0} end
+            """ + touchExisting(1, 2), ScriptOutputType.MULTI);
 
     /**
      * ARGV: now ms. Returns {0} if gone, {1, #a, #m} if alive, {2, HGETALL} if expired (and deletes it: the
@@ -123,19 +139,19 @@ final class Scripts {
 
     /**
      * ARGV: token, access ms (-1: no touch), grace ms. Releases the lock if the token is the latest grant, and
-     * touches as {@link #TOUCH} does, in one step. Returns 1 if the session exists.
+     * touches as {@link #TOUCH} does, in one step. Returns as {@link #TOUCH} does.
      */
     static final LuaScript UNLOCK = new LuaScript("""
             local key = KEYS[1]
-            if redis.call('EXISTS', key) == 0 then return 0 end
+            if redis.call('EXISTS', key) == 0 then return {0} end
             if redis.call('HGET', key, '#f') == ARGV[1] then
               redis.call('HDEL', key, '#lx')
             end
-            if ARGV[2] == '-1' then return 1 end
-            """ + touchExisting(2, 3), ScriptOutputType.INTEGER);
+            if ARGV[2] == '-1' then return {1} end
+            """ + touchExisting(2, 3), ScriptOutputType.MULTI);
 
     /**
-     * No ARGV. Returns nil if the session is missing, else {DUMP, PTTL, #a, #m}, and deletes it in the same
+     * No ARGV. Returns nil if the session is missing, else {DUMP, PTTL, #a, #m, #p}, and deletes it in the same
      * atomic step, so the old id stops working at once.
      */
     static final LuaScript TAKE = new LuaScript("""
@@ -143,26 +159,119 @@ final class Scripts {
             local dump = redis.call('DUMP', key)
             if not dump then return false end
             local ttl = redis.call('PTTL', key)
-            local h = redis.call('HMGET', key, '#a', '#m')
+            local h = redis.call('HMGET', key, '#a', '#m', '#p')
             redis.call('DEL', key)
-            return {dump, ttl, h[1], h[2]}
+            return {dump, ttl, h[1], h[2], h[3]}
+            """, ScriptOutputType.MULTI);
+
+    /**
+     * ARGV: a name's bytes. Whether the session {@code KEYS[1]} is indexed under that name and not expired by this
+     * Redis node's clock: 1 or 0 (also for a session that is gone). What {@code sessionsOf} answers for one member of
+     * the name's index.
+     */
+    static final LuaScript IS_OF = new LuaScript("""
+            local h = redis.call('HMGET', KEYS[1], '#p', '#a', '#m')
+            if h[1] ~= ARGV[1] then return 0 end
+            local a, m = tonumber(h[2]), tonumber(h[3])
+            if not a or not m then return 0 end
+            if m > 0 then
+              local t = redis.call('TIME')
+              if tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) >= a + m * 1000 then return 0 end
+            end
+            return 1
+            """, ScriptOutputType.INTEGER);
+
+    /**
+     * On a principal name's index ({@code KEYS[1]}, a sorted set of session ids scored by the time, on this node's
+     * clock, until which each may live). ARGV: a member to remove or {@code ''}, a member to add or {@code ''}, how
+     * long it may live in ms ({@code 0}: it never expires), {@code GT} to only ever raise its score or {@code ''} to
+     * set it. {@code GT} is for an entry sent before the session's own script: that script may refuse the write, which
+     * must not shorten the entry of the session that is there. Then {@link #settle}; returns how many members remain.
+     */
+    static final LuaScript INDEX = new LuaScript("""
+            local key = KEYS[1]
+            """ + now() + """
+            if ARGV[1] ~= '' then redis.call('ZREM', key, ARGV[1]) end
+            if ARGV[2] ~= '' then
+              local score = '+inf'
+              if ARGV[3] ~= '0' then score = string.format('%d', now + tonumber(ARGV[3])) end
+              if ARGV[4] == 'GT' then
+                redis.call('ZADD', key, 'GT', score, ARGV[2])
+              else
+                redis.call('ZADD', key, score, ARGV[2])
+              end
+            end
+            """ + settle() + """
+            return redis.call('ZCARD', key)
+            """, ScriptOutputType.INTEGER);
+
+    /** No ARGV. {@link #settle}s a principal name's index ({@code KEYS[1]}) and returns its members. */
+    static final LuaScript MEMBERS = new LuaScript("""
+            local key = KEYS[1]
+            """ + now() + settle() + """
+            return redis.call('ZRANGE', key, 0, -1)
+            """, ScriptOutputType.MULTI);
+
+    /**
+     * On the expiry index ({@code KEYS[1]}): one step of {@code page}'s walk in (score, member) order. ARGV: the
+     * score of the last member seen ({@code ''} at the start), how many members after it. Returns {the members
+     * with exactly that score, in member order, for the caller to skip those up to the last one seen; members and
+     * scores after that score}.
+     */
+    static final LuaScript WALK = new LuaScript("""
+            local key = KEYS[1]
+            if ARGV[1] == '' then
+              return {{}, redis.call('ZRANGEBYSCORE', key, '-inf', '+inf', 'WITHSCORES', 'LIMIT', 0, ARGV[2])}
+            end
+            return {redis.call('ZRANGEBYSCORE', key, ARGV[1], ARGV[1]),
+                    redis.call('ZRANGEBYSCORE', key, '(' .. ARGV[1], '+inf', 'WITHSCORES', 'LIMIT', 0, ARGV[2])}
             """, ScriptOutputType.MULTI);
 
     /**
      * The end of a touch of a hash known to exist: {@code #a} moves forward to {@code ARGV[access]} (never back) and
-     * the TTL restarts from the grace {@code ARGV[grace]}; returns 1. Shared by {@link #TOUCH} and {@link #UNLOCK}.
+     * the TTL restarts from the grace {@code ARGV[grace]}. Returns {1, the new TTL in ms, #p} when the TTL grew for a
+     * session indexed under a name (whose index must then live as long), else {1}. Shared by {@link #TOUCH} and
+     * {@link #UNLOCK}.
      */
     private static String touchExisting(int access, int grace) {
         return """
                 local stored = tonumber(redis.call('HGET', key, '#a'))
-                if stored and stored >= tonumber(ARGV[%1$d]) then return 1 end
+                if stored and stored >= tonumber(ARGV[%1$d]) then return {1} end
                 redis.call('HSET', key, '#a', ARGV[%1$d])
-                local m = tonumber(redis.call('HGET', key, '#m'))
+                local h = redis.call('HMGET', key, '#m', '#p')
+                local m = tonumber(h[1])
                 if m and m > 0 then
-                  redis.call('PEXPIRE', key, string.format('%%d', m * 1000 + tonumber(ARGV[%2$d])))
+                  local ttl = string.format('%%d', m * 1000 + tonumber(ARGV[%2$d]))
+                  redis.call('PEXPIRE', key, ttl)
+                  if h[2] then return {1, ttl, h[2]} end
                 end
-                return 1
+                return {1}
                 """.formatted(access, grace);
+    }
+
+    /** Sets {@code now}: this node's clock, epoch ms. */
+    private static String now() {
+        return """
+                local t = redis.call('TIME')
+                local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+                """;
+    }
+
+    /**
+     * Tidies a principal name's index {@code key} at {@code now}: members whose time is up are dropped (their session's
+     * hash has reached its own TTL), and the key expires with its longest-living member, or never if one never
+     * expires. An index left empty is gone (Redis deletes an empty sorted set): nothing of the name remains.
+     */
+    private static String settle() {
+        return """
+                redis.call('ZREMRANGEBYSCORE', key, '-inf', '(' .. now)
+                local top = redis.call('ZRANGE', key, -1, -1, 'WITHSCORES')
+                if top[2] == 'inf' then
+                  redis.call('PERSIST', key)
+                elseif top[2] then
+                  redis.call('PEXPIREAT', key, string.format('%d', tonumber(top[2])))
+                end
+                """;
     }
 
     private Scripts() {

@@ -5,7 +5,10 @@ import io.lettuce.core.AclSetuserArgs;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.lettuce.core.protocol.CommandType;
 import io.sessioncluster.core.ChangeSet;
+import io.sessioncluster.core.PrincipalChange;
 import io.sessioncluster.core.SessionRecord;
+import io.sessioncluster.core.SessionSummary;
+import io.sessioncluster.core.Touch;
 import io.sessioncluster.core.WriteResult;
 import io.sessioncluster.core.store.SessionStore;
 import io.sessioncluster.core.store.StoreUnavailableException;
@@ -13,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.net.URI;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
@@ -40,9 +44,10 @@ class RedisAclAndIsolationIT {
         String uri = "redis://" + user + ":" + password + "@" + base.getHost() + ":" + base.getPort();
         try (RedisTestServer.Raw raw = RedisTestServer.raw()) {
             RedisCommands<byte[], byte[]> admin = raw.sync();
-            // The least a store needs: its own keys, scripts, and the commands it sends.
+            // The least a store needs: its own keys, scripts, and the commands it sends. TIME: the store's clock,
+            // which the lock and the principal index scripts read too.
             admin.aclSetuser(user, AclSetuserArgs.Builder.on().addPassword(password)
-                    .keyPattern(prefix + "*").addCommand(CommandType.HELLO)
+                    .keyPattern(prefix + "*").addCommand(CommandType.HELLO).addCommand(CommandType.TIME)
                     .addCategory(AclCategory.CONNECTION)
                     .addCategory(AclCategory.SCRIPTING).addCategory(AclCategory.KEYSPACE)
                     .addCategory(AclCategory.HASH).addCategory(AclCategory.SORTEDSET));
@@ -51,6 +56,13 @@ class RedisAclAndIsolationIT {
                 assertThat(store.load("ACL1")).isPresent();
                 assertThat(store.changeId("ACL1", "ACL2")).isTrue();
                 assertThat(store.claimExpired(now + 2_000, 10)).extracting(SessionRecord::id).containsExactly("ACL2");
+                assertThat(store.write(create("ACL3", 600).withPrincipal(PrincipalChange.to("alice"))).status())
+                        .isEqualTo(WriteResult.Status.WRITTEN);
+                store.touch(List.of(new Touch("ACL3", now + 1_000)));
+                assertThat(store.sessionsOf("alice")).containsExactly("ACL3");
+                assertThat(store.page(null, 10).sessions()).extracting(SessionSummary::id).containsExactly("ACL3");
+                assertThat(store.delete("ACL3")).isTrue();
+                assertThat(store.sessionsOf("alice")).isEmpty();
             } finally {
                 admin.aclDeluser(user);
                 raw.deleteKeys(prefix);
@@ -84,8 +96,12 @@ class RedisAclAndIsolationIT {
                 a.write(create("SAME", 1));
                 b.write(create("SAME", 1));
                 a.write(create("ONLY-A", 1));
+                a.write(create("LOGIN-A", 60).withPrincipal(PrincipalChange.to("alice")));
 
                 assertThat(b.load("ONLY-A")).isEmpty();
+                assertThat(b.sessionsOf("alice")).isEmpty();
+                assertThat(a.sessionsOf("alice")).containsExactly("LOGIN-A");
+                assertThat(a.delete("LOGIN-A")).isTrue();
                 assertThat(b.delete("ONLY-A")).isFalse();
                 assertThat(b.claimExpired(now + 2_000, 100)).extracting(SessionRecord::id).containsExactly("SAME");
                 assertThat(a.load("SAME")).isPresent();

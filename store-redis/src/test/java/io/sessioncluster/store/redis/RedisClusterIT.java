@@ -7,6 +7,8 @@ import io.lettuce.core.protocol.CommandArgs;
 import io.lettuce.core.protocol.CommandType;
 import io.sessioncluster.core.SessionRecord;
 import io.sessioncluster.core.ChangeSet;
+import io.sessioncluster.core.PrincipalChange;
+import io.sessioncluster.core.SessionPage;
 import io.sessioncluster.core.store.SessionStore;
 import io.sessioncluster.testkit.SessionStoreContract;
 import org.junit.jupiter.api.AfterAll;
@@ -97,6 +99,39 @@ class RedisClusterIT extends SessionStoreContract {
             }
         }
         assertThat(nodesWithSessions).hasSize(3);
+    }
+
+    @Test
+    void aNamesSessionsOnEveryMasterAreAnsweredWalkedAndLeaveNothingBehind() {
+        Set<String> ids = new HashSet<>();
+        for (int i = 0; i < 30; i++) {
+            String id = "USER" + i;
+            ids.add(id);
+            store.write(new ChangeSet(id, true, now, now, 60, Map.of(), Set.of())
+                    .withPrincipal(PrincipalChange.to("{alice}"))); // braces: a hash tag, were the name in a key
+        }
+        Set<Integer> nodesWithSessions = new HashSet<>();
+        for (int n = 0; n < RAW.size(); n++) {
+            if (!RAW.get(n).sync().keys(PREFIX + "s:USER*").isEmpty()) {
+                nodesWithSessions.add(n);
+            }
+        }
+        assertThat(nodesWithSessions).hasSize(3);
+
+        assertThat(node().sessionsOf("{alice}")).containsExactlyInAnyOrderElementsOf(ids);
+        Set<String> walked = new HashSet<>();
+        String cursor = null;
+        do {
+            SessionPage page = node().page(cursor, 7);
+            page.sessions().forEach(summary -> walked.add(summary.id()));
+            cursor = page.next();
+        } while (cursor != null);
+        assertThat(walked).isEqualTo(ids);
+
+        ids.forEach(store::delete);
+        for (RedisTestServer.Raw raw : RAW) {
+            assertThat(raw.sync().keys(PREFIX + "p:*")).isEmpty();
+        }
     }
 
     @Test

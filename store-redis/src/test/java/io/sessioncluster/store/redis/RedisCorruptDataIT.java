@@ -3,7 +3,10 @@ package io.sessioncluster.store.redis;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.sessioncluster.core.ChangeSet;
 import io.sessioncluster.core.ExpiryClaim;
+import io.sessioncluster.core.PrincipalChange;
+import io.sessioncluster.core.SessionPage;
 import io.sessioncluster.core.SessionRecord;
+import io.sessioncluster.core.SessionSummary;
 import io.sessioncluster.core.WriteResult;
 import io.sessioncluster.core.store.SessionStore;
 import io.sessioncluster.core.store.StoreException;
@@ -137,6 +140,28 @@ class RedisCorruptDataIT {
         assertCorrupt(() -> store.version(ID));
         assertCorrupt(() -> store.write(new ChangeSet(ID, false, now, now, 1, Map.of(), Set.of())));
         assertCorrupt(() -> store.claimIfExpired(ID, now + 5_000));
+        assertThat(store.delete(ID)).as("delete still removes it").isTrue();
+        assertThat(redis.exists(key())).isZero();
+    }
+
+    @Test
+    void corruptSessionsAreLeftOutOfSessionsOfAndOfThePagesWithoutFailingThem() {
+        String good = "GOOD0123456789";
+        PrincipalChange alice = PrincipalChange.to("alice");
+        store.write(new ChangeSet(good, true, now, now, 600, Map.of(), Set.of()).withPrincipal(alice));
+        store.write(new ChangeSet(ID, false, now, now, 600, Map.of(), Set.of()).withPrincipal(alice));
+        redis.del(key());
+        redis.set(key(), bytes("not a hash"));
+
+        assertThat(store.sessionsOf("alice")).containsExactly(good);
+        SessionPage page = store.page(null, 10);
+        assertThat(page.sessions()).extracting(SessionSummary::id).containsExactly(good);
+        assertThat(page.isLast()).isTrue();
+
+        redis.del(key());
+        redis.hset(key(), Map.of(bytes("#v"), bytes("1"), bytes("#c"), bytes("x"), bytes("#a"), bytes("1"),
+                bytes("#m"), bytes("600")));
+        assertThat(store.page(null, 10).sessions()).extracting(SessionSummary::id).containsExactly(good);
     }
 
     @Test

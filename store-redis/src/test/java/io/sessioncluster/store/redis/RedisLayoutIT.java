@@ -94,12 +94,17 @@ class RedisLayoutIT {
     }
 
     @Test
-    void neverExpiringSessionHasNoTtlAndNoIndexEntry() {
+    void neverExpiringSessionHasNoTtlAndAnIndexEntryAtInfinityThatNoSweepReaches() {
         create(ID, 600);
         store.write(new ChangeSet(ID, false, now - 5, now, -1, Map.of(), Set.of()));
+        String created = "NEVER" + ID;
+        store.write(new ChangeSet(created, true, now, now, 0, Map.of(), Set.of()));
 
         assertThat(redis.pttl(key(ID))).isEqualTo(-1);
-        assertThat(redis.zscore(index(), bytes(ID))).isNull();
+        assertThat(redis.zscore(index(), bytes(ID))).isEqualTo(Double.POSITIVE_INFINITY); // for the walk of page()
+        assertThat(redis.zscore(index(), bytes(created))).isEqualTo(Double.POSITIVE_INFINITY);
+        assertThat(store.claimExpired(Long.MAX_VALUE / 2, 10)).isEmpty();
+        assertThat(redis.zcard(index())).isEqualTo(2);
     }
 
     @Test
