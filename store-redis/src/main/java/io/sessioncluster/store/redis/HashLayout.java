@@ -25,6 +25,11 @@ final class HashLayout {
     static final byte[] MAX_INACTIVE = ascii("#m");
     /** The principal name the session is indexed under ({@link PrincipalNames#encode}); absent when none. */
     static final byte[] PRINCIPAL = ascii("#p");
+    /**
+     * Until when the session's entry in its name's set was extended: this node's clock, epoch ms, or {@code inf}
+     * ({@link PrincipalIndex}); absent when none. Not part of the record.
+     */
+    static final byte[] PRINCIPAL_EXTENDED = ascii("#pe");
     private static final byte[] ATTRIBUTE_PREFIX = ascii("a:");
 
     private final String keyPrefix;

@@ -19,9 +19,9 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * The user's sessions index: per principal name, a sorted set of session ids ({@link HashLayout#principalKey}), each
- * scored by the time (on its own node's clock) until which the session's hash may live, plus a margin. The session's
- * hash, field {@code #p}, is the truth; the set is kept a superset of it and {@code sessionsOf} checks each member
- * against its hash.
+ * scored by the time (on its own node's clock) until which the session's entry lives. The session's hash, field
+ * {@code #p}, is the truth; the set is kept a superset of it and {@code sessionsOf} checks each member against its
+ * hash.
  *
  * <p>On Redis Cluster a session and its name's set live in different slots, so no script can change both: the set is
  * updated by commands of its own, sent on the same connection. Their order keeps the set a superset: a login's entry
@@ -29,18 +29,30 @@ import java.util.concurrent.CompletableFuture;
  * there, and the entry is withdrawn if the stored session is not under that name); the entry of a name the session
  * left is removed only once its script answered which name that was. If a node dies between the two, the set holds a
  * member too many, which {@code sessionsOf} does not answer and which leaves at its own time. A member can only go
- * missing when two writes of one session change its name concurrently (without {@code locking}); the session's next
- * write or touch puts it back, since every one of them re-adds the entry with the TTL it gave the hash.
+ * missing when two writes of one session change its name concurrently (without {@code locking}).
+ *
+ * <p>The hot path: an entry is extended ahead of its session, by the session's TTL plus a lead of one timeout
+ * ({@link #leadMillis}), and the hash records until when ({@code #pe}, on the hash's node's clock). A write or touch
+ * reaches the name's set only when the session's new TTL passes that time ({@link Scripts#WRITE}, {@link
+ * Scripts#TOUCH} answer the name then): about once per timeout period of activity, not once per request. A failed
+ * extension clears {@code #pe} ({@link PrincipalUpdates}), so the session's next write or touch extends again.
  */
 final class PrincipalIndex {
 
     private static final System.Logger LOG = Loggers.of(PrincipalIndex.class);
 
     /**
-     * How much longer than its session's hash an entry lives: a login's entry is written just before the hash (on
-     * Cluster, by another node), so without it the set could expire a moment before its session.
+     * How much longer than its extension an entry lives: a login's entry is written beside the hash (on Cluster, by
+     * another node), and {@code #pe} is read by the hash's node's clock, so without it the set could expire a moment
+     * before its session.
      */
     static final long MARGIN_MILLIS = 1_000;
+
+    /**
+     * The least lead: sessions with a timeout shorter than this still extend their entry at most about once in it. It
+     * also bounds how long a set outlives sessions that no node claimed (every node down): lead plus margin.
+     */
+    static final long MIN_LEAD_MILLIS = 10_000;
 
     private static final byte[] NONE = new byte[0];
     private static final byte[] RAISE = HashLayout.ascii("GT");
@@ -51,38 +63,56 @@ final class PrincipalIndex {
         this.layout = layout;
     }
 
-    /** A login's entry, sent before the write's script; null unless the change set is a login. */
-    CompletableFuture<Long> beforeWrite(RedisClusterAsyncCommands<byte[], byte[]> redis, ChangeSet changes,
-                                        long ttlMillis) {
+    /** How far ahead of its session's TTL an entry is extended: one timeout, at least {@link #MIN_LEAD_MILLIS}. */
+    static long leadMillis(int maxInactiveSeconds) {
+        return Math.max(maxInactiveSeconds * 1000L, MIN_LEAD_MILLIS);
+    }
+
+    PrincipalUpdates updates() {
+        return new PrincipalUpdates(layout);
+    }
+
+    /** A login's entry, extended ahead, sent before the write's script; nothing unless the change set is a login. */
+    void beforeWrite(RedisClusterAsyncCommands<byte[], byte[]> redis, ChangeSet changes, long ttlMillis,
+                     PrincipalUpdates updates) {
         byte[] name = WriteArgs.login(changes);
-        return name == null ? null : update(redis, name, null, changes.id(), ttlMillis, true);
+        if (name != null) {
+            long extension = ttlMillis <= 0 ? 0 : ttlMillis + leadMillis(changes.maxInactiveSeconds());
+            updates.extension(changes.id(), update(redis, name, null, changes.id(), extension, true));
+        }
     }
 
     /**
      * What the script's reply asks of the index: the entry of the name the session left goes, the entry of the name it
-     * kept follows the new TTL; a refused login withdraws its entry unless the stored session is under that name.
+     * kept is extended if due; a refused login withdraws its entry unless the stored session is under that name.
      */
-    List<CompletableFuture<Long>> afterWrite(RedisClusterAsyncCommands<byte[], byte[]> redis, ChangeSet changes,
-                                             long ttlMillis, WriteArgs.Reply reply) {
-        List<CompletableFuture<Long>> updates = new ArrayList<>(2);
+    void afterWrite(RedisClusterAsyncCommands<byte[], byte[]> redis, ChangeSet changes, WriteArgs.Reply reply,
+                    PrincipalUpdates updates) {
         String id = changes.id();
         if (reply.result().status() == WriteResult.Status.WRITTEN) {
             if (reply.left() != null) {
-                updates.add(remove(redis, reply.left(), id));
+                updates.other(remove(redis, reply.left(), id));
             }
-            if (reply.kept() != null) {
-                updates.add(keep(redis, reply.kept(), id, ttlMillis));
+            if (reply.extend() != null) {
+                updates.extension(id, keep(redis, reply.extend(), id, reply.extensionMillis()));
             }
-            return updates;
+            return;
         }
         byte[] login = WriteArgs.login(changes);
         if (login != null && !Arrays.equals(login, reply.stored())) {
-            updates.add(remove(redis, login, id));
+            updates.other(remove(redis, login, id));
         }
-        return updates;
     }
 
-    /** The session's entry follows its hash's new TTL ({@code 0}: none). */
+    /** A touch's reply ({@link Scripts#TOUCH}, {@link Scripts#UNLOCK}): the entry is extended if it said so. */
+    void afterTouch(RedisClusterAsyncCommands<byte[], byte[]> redis, String id, List<Object> touched,
+                    PrincipalUpdates updates) {
+        if (touched.size() >= 3 && touched.get(1) instanceof Long extension && touched.get(2) instanceof byte[] name) {
+            updates.extension(id, keep(redis, name, id, extension));
+        }
+    }
+
+    /** The session's entry lives {@code ttlMillis} from now ({@code 0}: it never expires). */
     CompletableFuture<Long> keep(RedisClusterAsyncCommands<byte[], byte[]> redis, byte[] name, String id,
                                  long ttlMillis) {
         return update(redis, name, null, id, ttlMillis, false);

@@ -45,7 +45,8 @@ import java.util.concurrent.TimeUnit;
  *       lives in the same hash: {@code #f} the latest grant's fencing token, {@code #lx} when its lease ends (Redis
  *       server time, epoch ms; absent when released). {@code #p}: the principal name the session is indexed under
  *       (UTF-8, a lone surrogate as its own three bytes: {@link PrincipalNames}), absent when none; a hash written
- *       before it existed loads with none.</li>
+ *       before it existed loads with none. {@code #pe}, beside {@code #p}: until when the session's entry in its
+ *       name's set was extended (by its own node's clock, epoch ms, or {@code inf}).</li>
  *   <li>The hash has a TTL of {@code maxInactive + ttlGraceSeconds}, renewed by every write and touch, so Redis
  *       frees abandoned sessions on its own; never-expiring sessions ({@code maxInactive <= 0}) have none. The
  *       grace period leaves the expiry sweeper time to claim a session and fire its listeners first.</li>
@@ -55,10 +56,11 @@ import java.util.concurrent.TimeUnit;
  *       so that {@link #page}'s walk over it sees every session ({@link SessionWalk}; those written before this
  *       rule join at their next write).</li>
  *   <li>One sorted set per principal name, {@code <keyPrefix>p:<lowercase hex of #p>}: the ids of the
- *       sessions indexed under it, each scored by the time (that Redis node's clock, epoch ms) until which its hash
- *       may live plus a second, {@code +inf} if it never expires. The key expires with its longest-living member
- *       (none while one never expires), members whose time is up leave at the next update, and the last member's
- *       removal deletes it: the set never outlives its sessions. See {@link PrincipalIndex}.</li>
+ *       sessions indexed under it, each scored by the time (that Redis node's clock, epoch ms) until which its entry
+ *       lives: extended ahead of its hash's TTL by about one timeout, plus a second; {@code +inf} if it never
+ *       expires. The key expires with its longest-living member (none while one never expires), members whose time
+ *       is up leave at the next update, and the last member's removal deletes it: the set outlives its sessions by
+ *       at most a lead. See {@link PrincipalIndex}.</li>
  * </ul>
  *
  * <h2>Operations</h2>
@@ -66,8 +68,9 @@ import java.util.concurrent.TimeUnit;
  * lives in whatever slot its own name hashes to). Expiry index updates are pipelined with the script: sent on the
  * same connection without waiting for the script's reply, so they cost no extra round trip. A principal name's set is
  * updated by a script of its own: a login's entry before the write's script, pipelined; the entry of a name the
- * session left, or of the name it kept (its TTL grew), once the script answered which name that is: one more round
- * trip, only for writes and touches of sessions indexed under a name, and only for those.
+ * session left (a log-out), or of the name it kept once its extension is due (about once per timeout period of
+ * activity, see {@link PrincipalIndex}), once the script answered which name that is: one more round trip, for those
+ * writes and touches only. Every other write and touch of a logged-in session costs what an anonymous one does.
  * <ul>
  *   <li>{@code writeAll}: the write script and index update of every entry pipelined, then every reply awaited:
  *       one round trip for the batch.</li>
@@ -81,7 +84,8 @@ import java.util.concurrent.TimeUnit;
  *       round trip beyond the version check it replaces. The write script checks the token and may release;
  *       {@code unlock} releases and touches in one script; {@code renewLock} extends the lease.</li>
  *   <li>{@code touch}: one small script per session, pipelined, that updates {@code #a} and the TTL of an existing
- *       hash only, and answers the session's name if the TTL grew; those names' entries follow, pipelined.</li>
+ *       hash only, and answers the session's name if its entry's extension came due; those entries are extended,
+ *       pipelined: a second round trip only if one came due.</li>
  *   <li>{@code claimIfExpired}: one script decides by the hash's own {@code #a + #m} and, if expired, reads and
  *       deletes the hash in the same atomic step: exactly one caller receives it; then out of its name's set.</li>
  *   <li>{@code claimExpired}: {@code ZRANGEBYSCORE} for candidates, then the claim script for each; alive ones are
@@ -91,7 +95,8 @@ import java.util.concurrent.TimeUnit;
  *       that TTL. Not {@code RENAME}: on Redis Cluster the two keys usually hash to different slots, where
  *       {@code RENAME} fails. The cost: if the connection breaks between the script and {@code RESTORE}, the
  *       session is lost (logged), the same outcome as the user's session expiring. The name's set swaps the old
- *       id for the new one in one script, sent before {@code RESTORE}.</li>
+ *       id for the new one in one script, sent before {@code RESTORE}, with the hash's TTL; the script drops
+ *       {@code #pe} from the dump (another node's clock may read the new key), so the next write or touch extends.</li>
  *   <li>{@code delete}: {@code HGET #p}, {@code DEL} and {@code ZREM}, pipelined, then the name's entry goes;
  *       {@code version}: {@code HGET #v}; {@code load}: {@code HGETALL}. A hash whose metadata is missing or not
  *       numeric raises {@link StoreException}.</li>
@@ -175,18 +180,18 @@ final class RedisSessionStore implements SessionStore {
         byte[][] args = WriteArgs.of(changes, fence, graceMillis);
         long ttl = WriteArgs.ttlMillis(changes, graceMillis);
         return execute("write", id, (call, redis) -> {
-            List<CompletableFuture<Long>> names = new ArrayList<>(2);
-            addIfSent(names, principals.beforeWrite(redis, changes, ttl));
+            PrincipalUpdates names = principals.updates();
+            principals.beforeWrite(redis, changes, ttl, names);
             CompletableFuture<List<Object>> script = Scripts.WRITE.run(redis, layout.sessionKey(id), args);
             List<CompletableFuture<Long>> index = indexAfterWrite(redis, changes);
             WriteArgs.Reply reply = WriteArgs.reply(call.await(script));
-            names.addAll(principals.afterWrite(redis, changes, ttl, reply));
+            principals.afterWrite(redis, changes, reply, names);
             // WAIT goes out only once the script answered, not pipelined behind it: after a restart or a failover
             // the script cache is empty, the script is re-sent as EVAL (see LuaScript), and a WAIT sent earlier
             // would neither cover it nor leave it time to run before our deadline.
             CompletableFuture<Long> acks = replicate(call, redis);
             awaitIndex(call, index, EXPIRY_INDEX);
-            awaitIndex(call, names, PRINCIPAL_INDEX);
+            names.await(call, redis);
             awaitReplicated(call, acks);
             return reply.result();
         });
@@ -209,9 +214,9 @@ final class RedisSessionStore implements SessionStore {
         return execute("writeAll", null, (call, redis) -> {
             List<CompletableFuture<List<Object>>> scripts = new ArrayList<>(changes.size());
             List<CompletableFuture<Long>> index = new ArrayList<>(changes.size());
-            List<CompletableFuture<Long>> names = new ArrayList<>();
+            PrincipalUpdates names = principals.updates();
             for (ChangeSet c : changes) {
-                addIfSent(names, principals.beforeWrite(redis, c, WriteArgs.ttlMillis(c, graceMillis)));
+                principals.beforeWrite(redis, c, WriteArgs.ttlMillis(c, graceMillis), names);
                 scripts.add(Scripts.WRITE.run(redis, layout.sessionKey(c.id()), WriteArgs.of(c, Fence.NONE, graceMillis)));
                 index.addAll(indexAfterWrite(redis, c));
             }
@@ -221,7 +226,7 @@ final class RedisSessionStore implements SessionStore {
                 try {
                     WriteArgs.Reply reply = WriteArgs.reply(call.about(c.id()).await(scripts.get(i)));
                     results.add(reply.result());
-                    names.addAll(principals.afterWrite(redis, c, WriteArgs.ttlMillis(c, graceMillis), reply));
+                    principals.afterWrite(redis, c, reply, names);
                 } catch (StoreUnavailableException e) {
                     throw e;
                 } catch (StoreException e) {
@@ -230,7 +235,7 @@ final class RedisSessionStore implements SessionStore {
             }
             CompletableFuture<Long> acks = replicate(call, redis);
             awaitIndex(call, index, EXPIRY_INDEX);
-            awaitIndex(call, names, PRINCIPAL_INDEX);
+            names.await(call, redis);
             awaitReplicated(call, acks);
             return results;
         });
@@ -302,9 +307,9 @@ final class RedisSessionStore implements SessionStore {
             List<Object> touched = call.await(Scripts.UNLOCK.<List<Object>>run(redis, layout.sessionKey(id),
                     HashLayout.ascii(token), HashLayout.ascii(touch == null ? -1 : touch.lastAccessedTime()),
                     HashLayout.ascii(graceMillis)));
-            List<CompletableFuture<Long>> names = new ArrayList<>(1);
-            addIfSent(names, keepAfterTouch(redis, id, touched));
-            awaitIndex(call, names, PRINCIPAL_INDEX);
+            PrincipalUpdates names = principals.updates();
+            principals.afterTouch(redis, id, touched, names);
+            names.await(call, redis);
             return null;
         });
     }
@@ -322,23 +327,15 @@ final class RedisSessionStore implements SessionStore {
                 replies.add(Scripts.TOUCH.run(redis, layout.sessionKey(touch.id()),
                         HashLayout.ascii(touch.lastAccessedTime()), HashLayout.ascii(graceMillis)));
             }
-            List<CompletableFuture<Long>> names = new ArrayList<>();
+            PrincipalUpdates names = principals.updates();
             for (int i = 0; i < replies.size(); i++) {
-                addIfSent(names, keepAfterTouch(redis, ids.get(i), call.await(replies.get(i))));
+                principals.afterTouch(redis, ids.get(i), call.await(replies.get(i)), names);
             }
-            // A second round trip, only for sessions indexed under a name: their name's set must live as long.
-            awaitIndex(call, names, PRINCIPAL_INDEX);
+            // The extensions that came due, all sent before the first is awaited: a second round trip only if any
+            // did, about once per timeout period of a session's activity.
+            names.await(call, redis);
             return null;
         });
-    }
-
-    /** The name's entry follows a TTL a touch extended ({@link Scripts#TOUCH}'s reply); null if nothing to do. */
-    private CompletableFuture<Long> keepAfterTouch(RedisClusterAsyncCommands<byte[], byte[]> redis, String id,
-                                                   List<Object> touched) {
-        if (touched.size() < 3 || !(touched.get(1) instanceof byte[] ttl) || !(touched.get(2) instanceof byte[] name)) {
-            return null;
-        }
-        return principals.keep(redis, name, id, HashLayout.number(id, "TTL", ttl));
     }
 
     @Override

@@ -22,11 +22,12 @@ final class Scripts {
      * ARGV: created (1|0), creation ms, access ms, max inactive s, TTL ms (0: no TTL), number of set attributes,
      * fencing token (0: none), release the lock (1|0), the principal change ({@code ''} unchanged, {@code -} cleared,
      * {@code =name} indexed under name), then that many field/value pairs, then the fields to delete.
-     * Returns {new version, the name the session left or false, the name it kept or false}, or {negative code, the
-     * stored {@code #p} or false}. The access time never moves backwards: a slow request must not shorten a session
-     * another node touched. An update with a token that is not the latest grant ({@code #f}) changes nothing. The
-     * names tell the caller which principal indexes to update: the one left (a log-out or another login), and the one
-     * kept, whose set must live as long as the session's new TTL.
+     * Returns {new version, the name the session left or false, the name whose entry is due for extension or false,
+     * the extension in ms}, or {negative code, the stored {@code #p} or false}. The access time never moves
+     * backwards: a slow request must not shorten a session another node touched. An update with a token that is not
+     * the latest grant ({@code #f}) changes nothing. The names tell the caller which principal indexes to update: the
+     * one left (a log-out or another login), and the one kept, only when the new TTL passes the extension recorded in
+     * {@code #pe} ({@link #extendIfDue}). A login records half the extension its entry, sent with the script, got.
      */
     static final LuaScript WRITE = new LuaScript("""
             local key = KEYS[1]
@@ -70,8 +71,24 @@ final class Scripts {
               redis.call('PEXPIRE', key, ARGV[5])
             end
             local left = old and old ~= name and old
-            local kept = name and name == old and name
-            return {version, left, kept}
+            if not name then
+              if old then redis.call('HDEL', key, '#pe') end
+              return {version, left}
+            end
+            local ttl = tonumber(ARGV[5])
+            local lead = """ + lead("tonumber(ARGV[4])") + now() + """
+            if name ~= old then
+              -- A login: its entry went out beside this script (on Cluster to another node, which may run it a
+              -- moment before or after), so count on half its lead only.
+              local mark = 'inf'
+              if ttl > 0 then mark = string.format('%d', now + ttl + math.floor(lead / 2)) end
+              redis.call('HSET', key, '#pe', mark)
+              return {version, left}
+            end
+            local pe = redis.call('HGET', key, '#pe')
+            """ + extendIfDue() + """
+            if due then return {version, false, name, extension} end
+            return {version}
             """, ScriptOutputType.MULTI);
 
     /**
@@ -152,10 +169,12 @@ final class Scripts {
 
     /**
      * No ARGV. Returns nil if the session is missing, else {DUMP, PTTL, #a, #m, #p}, and deletes it in the same
-     * atomic step, so the old id stops working at once.
+     * atomic step, so the old id stops working at once. The dump leaves out {@code #pe}: it is this node's clock, and
+     * the new id's entry in the name's set gets only the session's TTL; the next write or touch extends it.
      */
     static final LuaScript TAKE = new LuaScript("""
             local key = KEYS[1]
+            redis.call('HDEL', key, '#pe')
             local dump = redis.call('DUMP', key)
             if not dump then return false end
             local ttl = redis.call('PTTL', key)
@@ -229,24 +248,52 @@ final class Scripts {
 
     /**
      * The end of a touch of a hash known to exist: {@code #a} moves forward to {@code ARGV[access]} (never back) and
-     * the TTL restarts from the grace {@code ARGV[grace]}. Returns {1, the new TTL in ms, #p} when the TTL grew for a
-     * session indexed under a name (whose index must then live as long), else {1}. Shared by {@link #TOUCH} and
-     * {@link #UNLOCK}.
+     * the TTL restarts from the grace {@code ARGV[grace]}. Returns {1, the extension in ms, #p} when the session is
+     * indexed under a name whose entry is due for extension ({@link #extendIfDue}), else {1}. Shared by
+     * {@link #TOUCH} and {@link #UNLOCK}.
      */
     private static String touchExisting(int access, int grace) {
         return """
                 local stored = tonumber(redis.call('HGET', key, '#a'))
                 if stored and stored >= tonumber(ARGV[%1$d]) then return {1} end
                 redis.call('HSET', key, '#a', ARGV[%1$d])
-                local h = redis.call('HMGET', key, '#m', '#p')
+                local h = redis.call('HMGET', key, '#m', '#p', '#pe')
                 local m = tonumber(h[1])
-                if m and m > 0 then
-                  local ttl = string.format('%%d', m * 1000 + tonumber(ARGV[%2$d]))
-                  redis.call('PEXPIRE', key, ttl)
-                  if h[2] then return {1, ttl, h[2]} end
-                end
+                if not m or m <= 0 then return {1} end
+                local ttl = m * 1000 + tonumber(ARGV[%2$d])
+                redis.call('PEXPIRE', key, string.format('%%d', ttl))
+                if not h[2] then return {1} end
+                local pe = h[3]
+                local lead = """.formatted(access, grace) + lead("m") + now() + extendIfDue() + """
+                if due then return {1, extension, h[2]} end
                 return {1}
-                """.formatted(access, grace);
+                """;
+    }
+
+    /**
+     * Whether the entry of a session hash {@code key} in its name's set is due for extension: the set is extended
+     * ahead, and {@code #pe} records until when (this node's clock, epoch ms; {@code inf}: never expires), so that
+     * most writes and touches need not reach the set. Due when the hash's new TTL passes that time, when it has none
+     * and the entry has one, or when the entry outlives the hash by more than two leads (the timeout shrank). If due,
+     * records the new extension, the TTL plus the lead ({@code 0}: none), which the caller must then give the entry.
+     * Needs {@code key}, {@code now}, {@code ttl} (ms, 0: none), {@code lead} (ms) and {@code pe} ({@code #pe}).
+     */
+    private static String extendIfDue() {
+        return """
+                local due, mark, extension = pe ~= 'inf', 'inf', 0
+                if ttl > 0 then
+                  local expires = now + ttl
+                  local upto = pe and string.match(pe, '^%d+$') and tonumber(pe)
+                  due = not upto or expires > upto or expires + 2 * lead < upto
+                  mark, extension = string.format('%d', expires + lead), ttl + lead
+                end
+                if due then redis.call('HSET', key, '#pe', mark) end
+                """;
+    }
+
+    /** How far ahead a name's set is extended, in ms, for a timeout of {@code seconds}: {@link PrincipalIndex#leadMillis}. */
+    private static String lead(String seconds) {
+        return "math.max(" + seconds + " * 1000, " + PrincipalIndex.MIN_LEAD_MILLIS + ")\n";
     }
 
     /** Sets {@code now}: this node's clock, epoch ms. */

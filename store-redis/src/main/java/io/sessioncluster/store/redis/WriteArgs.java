@@ -67,19 +67,22 @@ final class WriteArgs {
     /**
      * The script's reply: the outcome, and the principal names (encoded, as stored in {@code #p}) it concerns.
      *
-     * @param left   written: the name the session is no longer indexed under, or null
-     * @param kept   written: the name it stays indexed under, whose entry must follow the new TTL, or null
-     * @param stored refused: the name the stored session is indexed under, or null
+     * @param left            written: the name the session is no longer indexed under, or null
+     * @param extend          written: the name it stays indexed under, whose entry is due for extension, or null
+     * @param extensionMillis with {@code extend}: how long the entry must now live ({@code 0}: it never expires)
+     * @param stored          refused: the name the stored session is indexed under, or null
      */
-    record Reply(WriteResult result, byte[] left, byte[] kept, byte[] stored) {
+    record Reply(WriteResult result, byte[] left, byte[] extend, long extensionMillis, byte[] stored) {
     }
 
     static Reply reply(List<Object> reply) {
         long code = (Long) reply.get(0);
         if (code < 0) {
-            return new Reply(result(code), null, null, name(reply, 1));
+            return new Reply(result(code), null, null, 0, name(reply, 1));
         }
-        return new Reply(WriteResult.written(code), name(reply, 1), name(reply, 2), null);
+        byte[] extend = name(reply, 2);
+        long extension = extend != null && reply.size() > 3 && reply.get(3) instanceof Long ms ? ms : 0;
+        return new Reply(WriteResult.written(code), name(reply, 1), extend, extension, null);
     }
 
     private static byte[] name(List<Object> reply, int index) {

@@ -81,39 +81,58 @@ class RedisPrincipalIndexIT {
         return redis.keys(PREFIX + "p:*").stream().map(RedisTestServer::text).toList();
     }
 
+    /**
+     * As if time had passed until the session's hash has a second left: its name's set is then due for extension, at
+     * the latest (the extension recorded in {@code #pe} ends with the hash, and so do the entry and the set).
+     */
+    private void asIfTimePassed(String id, String name) {
+        long redisNow = redisTime();
+        redis.pexpire(key(id), 1_000);
+        redis.hset(key(id), bytes("#pe"), bytes(Long.toString(redisNow + 1_000)));
+        redis.zadd(setOf(name), redisNow + 1_000.0, bytes(id));
+        redis.pexpire(setOf(name), 1_000);
+    }
+
+    /** Until when, in ms from now by Redis's clock, the hash says its name's set was extended. */
+    private long extendedFor(String id) {
+        return Long.parseLong(text(redis.hget(key(id), bytes("#pe")))) - redisTime();
+    }
+
     @Test
-    void aLoginIsTheFieldHashPAndOneSortedSetPerNameScoredByHowLongTheSessionMayLive() {
+    void aLoginIsTheFieldHashPAndOneSortedSetPerNameScoredByHowLongTheSessionMayLiveAndATimeoutMore() {
         store.write(create("LOGIN1", 600, "alice"));
 
         assertThat(text(redis.hget(key("LOGIN1"), bytes("#p")))).isEqualTo("alice");
         assertThat(principalKeys()).containsExactly(PREFIX + "p:616c696365");
         assertThat(redis.type(setOf("alice"))).isEqualTo("zset");
         long redisNow = redisTime();
-        // TTL of the hash (600 s + 60 s grace) plus the one-second margin, from Redis's clock.
-        assertThat(redis.zscore(setOf("alice"), bytes("LOGIN1"))).isCloseTo(redisNow + 661_000.0, within(5_000.0));
+        // TTL of the hash (600 s + 60 s grace), one timeout ahead (600 s) and the one-second margin, by Redis's clock.
+        assertThat(redis.zscore(setOf("alice"), bytes("LOGIN1"))).isCloseTo(redisNow + 1_261_000.0, within(5_000.0));
         assertThat(redis.pttl(setOf("alice"))).isGreaterThanOrEqualTo(redis.pttl(key("LOGIN1")))
-                .isCloseTo(661_000L, within(5_000L));
+                .isCloseTo(1_261_000L, within(5_000L));
+        // The hash counts on half the lead only: a login's entry is written beside it, perhaps a moment before.
+        assertThat(extendedFor("LOGIN1")).isCloseTo(960_000L, within(5_000L));
     }
 
     @Test
     void theSetLivesAtLeastAsLongAsItsSessionOnceATouchExtendedIt() {
         store.write(create("TOUCHED", 10, "alice"));
-        redis.pexpire(key("TOUCHED"), 1_000); // as if time had passed
-        redis.pexpire(setOf("alice"), 1_000);
+        asIfTimePassed("TOUCHED", "alice");
 
         store.touch(List.of(new Touch("TOUCHED", now + 3_000)));
 
         long session = redis.pttl(key("TOUCHED"));
         assertThat(session).isCloseTo(70_000L, within(5_000L));
-        assertThat(redis.pttl(setOf("alice"))).isGreaterThanOrEqualTo(session);
+        // The session's 70 s, a lead of 10 s (the least: its timeout is 10 s) and the margin.
+        assertThat(redis.pttl(setOf("alice"))).isGreaterThanOrEqualTo(session).isCloseTo(81_000L, within(5_000L));
+        assertThat(extendedFor("TOUCHED")).isBetween(session, redis.pttl(setOf("alice")));
         assertThat(store.sessionsOf("alice")).containsExactly("TOUCHED");
     }
 
     @Test
     void theSetLivesAtLeastAsLongAsItsSessionAfterAWriteOrAnUnlockExtendedIt() {
         store.write(create("EXTENDED", 10, "alice"));
-        redis.pexpire(key("EXTENDED"), 1_000);
-        redis.pexpire(setOf("alice"), 1_000);
+        asIfTimePassed("EXTENDED", "alice");
 
         store.write(update("EXTENDED", 1_800));
         long session = redis.pttl(key("EXTENDED"));
@@ -121,8 +140,9 @@ class RedisPrincipalIndexIT {
         assertThat(redis.pttl(setOf("alice"))).isGreaterThanOrEqualTo(session);
 
         store.write(update("EXTENDED", 10));
-        redis.pexpire(key("EXTENDED"), 1_000);
-        redis.pexpire(setOf("alice"), 1_000);
+        // The timeout shrank: the entry comes back to the session's 70 s, a lead of 10 s and the margin.
+        assertThat(redis.pttl(setOf("alice"))).isCloseTo(81_000L, within(5_000L));
+        asIfTimePassed("EXTENDED", "alice");
         long token = ((LockAttempt.Granted) store.lock("EXTENDED", 60_000)).token();
         store.unlock("EXTENDED", token, new Touch("EXTENDED", now + 5_000));
         session = redis.pttl(key("EXTENDED"));
@@ -172,10 +192,11 @@ class RedisPrincipalIndexIT {
     void aSetExpiresWithItsLastSessionWhenNoNodeIsLeftToClaimIt() {
         try (SessionStore noGrace = RedisTestServer.open(PREFIX, Map.of("ttlGraceSeconds", "0"))) {
             noGrace.write(create("ABANDONED", 1, "alice"));
-            assertThat(redis.pttl(setOf("alice"))).isBetween(1_000L, 2_000L); // the hash's 1 s and the margin
+            // The hash's 1 s, the least lead (10 s) and the margin: the set outlives it by a lead at most.
+            assertThat(redis.pttl(setOf("alice"))).isBetween(11_000L, 12_000L);
             assertThat(redis.pttl(key("ABANDONED"))).isLessThanOrEqualTo(redis.pttl(setOf("alice")));
 
-            long deadline = System.nanoTime() + 10_000_000_000L;
+            long deadline = System.nanoTime() + 20_000_000_000L;
             while (redis.exists(setOf("alice")) > 0 && System.nanoTime() < deadline) {
                 RedisProcess.sleep(100);
             }
@@ -194,7 +215,63 @@ class RedisPrincipalIndexIT {
         store.delete("FOREVER");
 
         assertThat(redis.pttl(setOf("alice"))).isGreaterThanOrEqualTo(redis.pttl(key("MORTAL")))
-                .isCloseTo(661_000L, within(5_000L));
+                .isCloseTo(1_261_000L, within(5_000L));
+    }
+
+    @Test
+    void aSessionThatStopsOrStartsNeverExpiringMovesItsEntryAtItsNextWrite() {
+        store.write(create("FOREVER", 0, "alice"));
+        assertThat(text(redis.hget(key("FOREVER"), bytes("#pe")))).isEqualTo("inf");
+
+        store.write(update("FOREVER", 600)); // due: an entry that never expires would keep the set for ever
+
+        assertThat(redis.zscore(setOf("alice"), bytes("FOREVER"))).isCloseTo(redisTime() + 1_261_000.0,
+                within(5_000.0));
+        assertThat(redis.pttl(setOf("alice"))).isCloseTo(1_261_000L, within(5_000L));
+
+        store.write(update("FOREVER", 0));
+
+        assertThat(redis.zscore(setOf("alice"), bytes("FOREVER"))).isEqualTo(Double.POSITIVE_INFINITY);
+        assertThat(redis.pttl(setOf("alice"))).isEqualTo(-1);
+        assertThat(text(redis.hget(key("FOREVER"), bytes("#pe")))).isEqualTo("inf");
+    }
+
+    @Test
+    void aFailedExtensionIsTakenBackSoTheNextTouchExtendsAgain() {
+        store.write(create("FAILING", 10, "alice"));
+        asIfTimePassed("FAILING", "alice");
+        redis.del(setOf("alice"));
+        redis.set(setOf("alice"), bytes("not a sorted set")); // every update of the set fails
+
+        store.touch(List.of(new Touch("FAILING", now + 1_000))); // logged, not thrown: the touch itself worked
+
+        assertThat(redis.pttl(key("FAILING"))).isCloseTo(70_000L, within(5_000L));
+        assertThat(redis.hexists(key("FAILING"), bytes("#pe"))).isFalse();
+        redis.del(setOf("alice"));
+
+        store.touch(List.of(new Touch("FAILING", now + 2_000)));
+
+        assertThat(redis.pttl(setOf("alice"))).isGreaterThanOrEqualTo(redis.pttl(key("FAILING")));
+        assertThat(store.sessionsOf("alice")).containsExactly("FAILING");
+    }
+
+    @Test
+    void logOutAndChangeIdLeaveNoExtensionMarkBehind() {
+        store.write(create("MARKED", 600, "alice"));
+        assertThat(redis.hexists(key("MARKED"), bytes("#pe"))).isTrue();
+
+        assertThat(store.changeId("MARKED", "MOVED")).isTrue();
+        // The mark is the old key's node's clock: the new id's entry has the session's TTL, its next touch extends.
+        assertThat(redis.hexists(key("MOVED"), bytes("#pe"))).isFalse();
+        assertThat(redis.pttl(setOf("alice"))).isGreaterThanOrEqualTo(redis.pttl(key("MOVED")));
+        store.touch(List.of(new Touch("MOVED", now + 1_000)));
+        assertThat(extendedFor("MOVED")).isCloseTo(1_260_000L, within(5_000L));
+        assertThat(redis.pttl(setOf("alice"))).isCloseTo(1_261_000L, within(5_000L));
+
+        store.write(update("MOVED", 600).withPrincipal(PrincipalChange.CLEARED));
+
+        assertThat(redis.hexists(key("MOVED"), bytes("#pe"))).isFalse();
+        assertThat(principalKeys()).isEmpty();
     }
 
     @Test
