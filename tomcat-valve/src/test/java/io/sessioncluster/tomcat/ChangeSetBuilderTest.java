@@ -80,12 +80,15 @@ class ChangeSetBuilderTest {
 
     @Test
     void aLoginAndALogoutChangeTheNameTheSessionIsIndexedUnderAndNothingElseDoes() {
-        ClusteredSession session = loadedWithCart(new ArrayList<>(List.of("apple")));
+        List<String> cart = new ArrayList<>(List.of("apple"));
+        ClusteredSession session = loadedWithCart(cart);
         session.setPrincipal(new GenericPrincipal("alice", List.of("user")));
         assertThat(builder.build(session, Set.of(), 2).changes().principal()).isEqualTo(PrincipalChange.to("alice"));
 
-        session.setAttribute("cart", new ArrayList<>(List.of("pear")));
-        assertThat(builder.build(session, Set.of(), 3).changes().principal()).isEqualTo(PrincipalChange.UNCHANGED);
+        cart.add("pear"); // a change of another kind: written, the index left alone
+        PendingWrite other = builder.build(session, Set.of("cart"), 3);
+        assertThat(other.changes().setAttributes()).containsOnlyKeys("cart");
+        assertThat(other.changes().principal()).isEqualTo(PrincipalChange.UNCHANGED);
 
         session.setPrincipal(null);
         assertThat(builder.build(session, Set.of(), 4).changes().principal()).isEqualTo(PrincipalChange.CLEARED);
@@ -93,17 +96,26 @@ class ChangeSetBuilderTest {
 
     @Test
     void withoutAContainerLoginThePrincipalAttributeNamesTheUser() {
-        ChangeSetBuilder indexing = new ChangeSetBuilder(CODEC, AUTH, true, StoreClock.local(),
-                new PrincipalNames("SPRING_SECURITY_CONTEXT"));
-        ClusteredSession session = loadedWithCart(new ArrayList<>(List.of("apple")));
-        session.setAttribute("SPRING_SECURITY_CONTEXT", new SecurityContextLike("carol"));
-        assertThat(indexing.build(session, Set.of(), 2).changes().principal()).isEqualTo(PrincipalChange.to("carol"));
+        PrincipalNames names = new PrincipalNames("SPRING_SECURITY_CONTEXT");
+        ClusteredSession session = new ClusteredSession(new ClusteredSessionManager());
+        session.loadFrom(new SessionRecord("S2", 1, 1, 1, 60, Map.of()),
+                Map.of("SPRING_SECURITY_CONTEXT", new SecurityContextLike("carol")), Map.of(), AuthState.NONE);
+        session.assignDetachedId("S2");
+        Map<String, byte[]> contextSet = Map.of("SPRING_SECURITY_CONTEXT", new byte[] {1});
 
-        session.setAttribute("cart", new ArrayList<>(List.of("pear")));
-        assertThat(indexing.build(session, Set.of(), 3).changes().principal()).isEqualTo(PrincipalChange.UNCHANGED);
+        assertThat(names.change(session, false, contextSet, Set.of())).isEqualTo(PrincipalChange.to("carol"));
+        assertThat(names.change(session, false, Map.of("cart", new byte[] {1}), Set.of()))
+                .as("another attribute changed").isEqualTo(PrincipalChange.UNCHANGED);
+        session.setPrincipal(new GenericPrincipal("alice", List.of()));
+        assertThat(names.change(session, true, Map.of(), Set.of())).as("the container login wins")
+                .isEqualTo(PrincipalChange.to("alice"));
 
-        session.removeAttribute("SPRING_SECURITY_CONTEXT");
-        assertThat(indexing.build(session, Set.of(), 4).changes().principal()).isEqualTo(PrincipalChange.CLEARED);
+        ClusteredSession loggedOut = new ClusteredSession(new ClusteredSessionManager());
+        loggedOut.loadFrom(new SessionRecord("S3", 1, 1, 1, 60, Map.of()), Map.of(), Map.of(), AuthState.NONE);
+        assertThat(names.change(loggedOut, false, Map.of(), Set.of("SPRING_SECURITY_CONTEXT")))
+                .isEqualTo(PrincipalChange.CLEARED);
+        assertThat(new PrincipalNames(null).change(session, false, contextSet, Set.of()))
+                .as("no principal attribute set").isEqualTo(PrincipalChange.UNCHANGED);
     }
 
     @Test

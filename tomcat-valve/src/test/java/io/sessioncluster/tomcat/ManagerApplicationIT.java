@@ -19,8 +19,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class ManagerApplicationIT {
 
-    private static final Pattern LISTED = Pattern.compile("<1 minutes: (\\d+) sessions");
-    private static final Pattern EXPIRED = Pattern.compile(">0 minutes: (\\d+) sessions were expired");
+    private static final Pattern LISTED = Pattern.compile("Inactive for \\[<1\\] minutes: \\[(\\d+)\\] sessions");
+    private static final Pattern EXPIRED = Pattern.compile("\\[>0\\] minutes: \\[(\\d+)\\] sessions were expired");
 
     @RegisterExtension
     final Cluster cluster = new Cluster();
@@ -28,8 +28,8 @@ class ManagerApplicationIT {
     @Test
     void theSessionsPageCountsTheClustersSessionsAndItsExpiryEndsThemEverywhere() {
         TestNode a = cluster.start(cluster.builder("nodeA").managerApplication());
-        TestNode b = cluster.start("nodeB");
-        TestNode c = cluster.start("nodeC");
+        TestNode b = cluster.node("nodeB");
+        TestNode c = cluster.node("nodeC");
         List<TestNode> nodes = List.of(a, b, c);
         List<Browser> browsers = List.of(new Browser(), new Browser(), new Browser());
         for (int i = 0; i < 3; i++) {
@@ -57,7 +57,7 @@ class ManagerApplicationIT {
     @Test
     void theListingIsBoundedByListLimit() {
         TestNode a = cluster.start(cluster.builder("nodeA", "listLimit", "2").managerApplication());
-        TestNode b = cluster.start("nodeB");
+        TestNode b = cluster.node("nodeB");
         new Browser().call(a, "set", "name", "n", "value", "1");
         for (int i = 0; i < 4; i++) {
             new Browser().call(b, "set", "name", "n", "value", "1");
@@ -69,7 +69,7 @@ class ManagerApplicationIT {
     @Test
     void listLimitZeroListsTheLocalCopiesOnly() {
         TestNode a = cluster.start(cluster.builder("nodeA", "listLimit", "0").managerApplication());
-        TestNode b = cluster.start("nodeB");
+        TestNode b = cluster.node("nodeB");
         Browser local = new Browser();
         local.call(a, "set", "name", "n", "value", "1");
         new Browser().call(b, "set", "name", "n", "value", "1");
@@ -78,7 +78,9 @@ class ManagerApplicationIT {
         assertThat(SessionIds.route(local.cookie())).isEqualTo("nodeA");
     }
 
+    /** The number the manager application's text answer gives; fails the test on an answer that is not OK. */
     private static int count(Pattern pattern, String body) {
+        assertThat(body).as("the manager application's answer").startsWith("OK - ");
         Matcher m = pattern.matcher(body);
         return m.find() ? Integer.parseInt(m.group(1)) : 0;
     }
