@@ -19,7 +19,10 @@ import java.util.function.LongSupplier;
 final class LatencyWindow {
 
     static final long SLOT_NANOS = TimeUnit.SECONDS.toNanos(30);
-    /** Figures are computed at most this often; a scrape reads dozens of attributes in a row. */
+    /**
+     * Figures are reused for this long while no call was recorded since: an idle operation is read dozens of times
+     * in a row by a scrape. A busy one is computed anew each time (a few microseconds), so it never lags its count.
+     */
     static final long FIGURES_TTL_NANOS = TimeUnit.SECONDS.toNanos(1);
     private static final long HIGHEST_MICROS = TimeUnit.HOURS.toMicros(1);
     private static final int DIGITS = 1;
@@ -41,6 +44,7 @@ final class LatencyWindow {
     private final Histogram merged = histogram();
     private Figures figures;
     private long figuresAt;
+    private long figuresCalls;
 
     LatencyWindow(LongSupplier nanoClock) {
         this.nanoClock = nanoClock;
@@ -65,10 +69,15 @@ final class LatencyWindow {
         }
     }
 
-    /** The recent calls' figures, at most {@link #FIGURES_TTL_NANOS} old. */
-    synchronized Figures figures() {
+    /**
+     * The recent calls' figures.
+     *
+     * @param calls the operation's call count now: figures computed at the same count are reused for up to
+     *              {@link #FIGURES_TTL_NANOS}
+     */
+    synchronized Figures figures(long calls) {
         long now = nanoClock.getAsLong();
-        if (figures != null && now - figuresAt < FIGURES_TTL_NANOS) {
+        if (figures != null && calls == figuresCalls && now - figuresAt < FIGURES_TTL_NANOS) {
             return figures;
         }
         roll(now);
@@ -79,6 +88,7 @@ final class LatencyWindow {
                 : new Figures(millis(merged.getValueAtPercentile(50)), millis(merged.getValueAtPercentile(95)),
                         millis(merged.getValueAtPercentile(99)), millis(merged.getMaxValue()));
         figuresAt = now;
+        figuresCalls = calls;
         return figures;
     }
 

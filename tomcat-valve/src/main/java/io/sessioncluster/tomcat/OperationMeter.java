@@ -16,9 +16,9 @@ final class OperationMeter {
     }
 
     void succeeded(long tookNanos) {
-        calls.increment();
+        window.record(tookNanos); // before the count: figures read at a count hold every call it counts
         nanos.add(tookNanos);
-        window.record(tookNanos);
+        calls.increment();
     }
 
     void failed(long tookNanos) {
@@ -31,8 +31,9 @@ final class OperationMeter {
     }
 
     OperationStatistics statistics() {
-        LatencyWindow.Figures recent = window.figures();
-        return new OperationStatistics(calls.sum(), failures.sum(), nanos.sum(), recent.p50(), recent.p95(),
+        long count = calls.sum();
+        LatencyWindow.Figures recent = window.figures(count);
+        return new OperationStatistics(count, failures.sum(), nanos.sum(), recent.p50(), recent.p95(),
                 recent.p99(), recent.max());
     }
 }

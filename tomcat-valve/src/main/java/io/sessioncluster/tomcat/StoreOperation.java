@@ -11,7 +11,7 @@ public enum StoreOperation {
     LOAD("load", "Load"),
     /** The stored version compared with the local copy's ({@code sticky=false}; the health check's ping). */
     VERSION("version", "VersionCheck"),
-    /** One change set written (sync mode, a write-behind entry retried alone, a rename's move). */
+    /** One change set written on its own: sync mode, or a write-behind entry written before its session is renamed. */
     WRITE("write", "Write"),
     /** A write-behind batch written in one round trip. */
     WRITE_ALL("writeAll", "BatchWrite"),
