@@ -10,7 +10,7 @@ import javax.management.ReflectionException;
 import java.util.function.Supplier;
 
 /**
- * A manager's statistics as a read-only MBean. Dynamic rather than standard: its 130 attributes come from one table
+ * A manager's statistics as a read-only MBean. Dynamic rather than standard: its 135 attributes come from one table
  * ({@link StatisticsAttributes}) instead of as many getters, and a client that reads several at once
  * ({@link #getAttributes}, as the Prometheus exporter and jconsole do) gets them from one snapshot.
  */
