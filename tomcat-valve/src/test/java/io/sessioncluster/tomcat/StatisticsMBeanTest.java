@@ -100,6 +100,46 @@ class StatisticsMBeanTest {
         return context;
     }
 
+    /**
+     * The Prometheus JMX exporter configuration of docs/monitoring.md exports every number and boolean of the MBean,
+     * under the name its rule gives. The exporter matches each rule against
+     * {@code domain<key=value, key=value><>Attribute: value}, as {@code ^.*(?:pattern).*$}, first rule wins.
+     */
+    @Test
+    void theExporterRulesOfTheMonitoringPageMatchEveryNumberOnce() throws IOException {
+        String page = Files.readString(Path.of("..", "docs", "monitoring.md"));
+        List<String[]> rules = new java.util.ArrayList<>(); // pattern, name
+        java.util.regex.Matcher rule = java.util.regex.Pattern
+                .compile("(?m)^  - pattern: '([^']+)'\n    name: (\\S+)").matcher(page);
+        while (rule.find()) {
+            rules.add(new String[] {rule.group(1), rule.group(2)});
+        }
+        assertThat(rules).hasSizeGreaterThan(10);
+        for (StatisticsAttributes.Attribute attribute : StatisticsAttributes.all().values()) {
+            String input = "io.sessioncluster<type=SessionCluster, host=localhost, context=/cart><>" + attribute.name()
+                    + ": 1";
+            String exported = null;
+            for (String[] r : rules) {
+                java.util.regex.Matcher m = java.util.regex.Pattern.compile("^.*(?:" + r[0] + ").*$").matcher(input);
+                if (m.matches()) {
+                    assertThat(m.group(1)).isEqualTo("localhost");
+                    assertThat(m.group(2)).isEqualTo("/cart");
+                    exported = m.groupCount() >= 3 ? r[1].replace("$3", m.group(3)) : r[1];
+                    break;
+                }
+            }
+            if (attribute.type().equals("java.lang.String")) {
+                assertThat(exported).as(attribute.name() + ": a string is not a metric").isNull();
+            } else {
+                assertThat(exported).as(attribute.name() + " is exported").isNotNull();
+            }
+        }
+        String load = "io.sessioncluster<type=SessionCluster, host=h, context=/><>LockRenewalCount: 3";
+        java.util.regex.Matcher calls = java.util.regex.Pattern.compile("^.*(?:" + rules.get(0)[0] + ").*$").matcher(load);
+        assertThat(calls.matches()).isTrue();
+        assertThat(calls.group(3)).as("the longest operation name").isEqualTo("LockRenewal");
+    }
+
     /** docs/monitoring.md names every attribute, and no attribute that does not exist. */
     @Test
     void theMonitoringPageListsEveryAttribute() throws IOException {
