@@ -123,7 +123,7 @@ final class Cluster implements AutoCloseable {
                 .toArray(CompletableFuture[]::new)).join();
     }
 
-    private static void deleteTree(Path dir) throws IOException {
+    static void deleteTree(Path dir) throws IOException {
         if (Files.exists(dir)) {
             try (var paths = Files.walk(dir)) {
                 for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {

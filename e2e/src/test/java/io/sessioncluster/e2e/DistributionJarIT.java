@@ -15,7 +15,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The drop-in jar holds our classes, the relocated libraries and JGroups (which cannot be relocated), and nothing
  * that would clash with what Tomcat or a web application brings: no Tomcat, no JDBC driver, no unrelocated Kryo,
- * Netty, Lettuce, Reactor, HikariCP or SLF4J, no native libraries.
+ * Netty, Lettuce, Reactor, HikariCP, SLF4J or HdrHistogram, no native libraries.
  */
 final class DistributionJarIT {
 
@@ -32,7 +32,7 @@ final class DistributionJarIT {
                     .allSatisfy(name -> assertThat(name).matches("[^/]+\\.(xml|xsd|properties|btm)|LICENSE"));
             assertThat(names).filteredOn(name -> name.matches("io/sessioncluster/shaded/[^/]+/.*"))
                     .extracting(name -> name.split("/")[3]).containsAll(List.of("esotericsoftware", "objenesis",
-                            "hashing", "lettuce", "netty", "reactor", "reactivestreams", "hikari", "slf4j"));
+                            "hashing", "lettuce", "netty", "reactor", "reactivestreams", "hikari", "slf4j", "hdrhistogram"));
             assertThat(names).noneMatch(name -> name.startsWith("META-INF/native/")
                     || name.startsWith("META-INF/versions/") || name.endsWith(".so") || name.endsWith(".jnilib"));
             assertThat(names).contains("io/sessioncluster/tomcat/ClusteredSessionManager.class",

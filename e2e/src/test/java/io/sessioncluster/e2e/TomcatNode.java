@@ -132,6 +132,29 @@ final class TomcatNode {
     }
 
     /**
+     * Deploys the distribution's manager application ({@code webapps/manager} of {@code CATALINA_HOME}) at
+     * {@code /manager}, as an operator enables it, and adds a user of role {@code manager-jmx} for its JMX proxy
+     * servlet to {@code conf/tomcat-users.xml}. Its own {@code <Manager>} keeps its sessions local. Before {@link #start}.
+     */
+    void addManagerApplication(String user, String password) {
+        try {
+            Files.writeString(base.resolve("conf/Catalina/localhost/manager.xml"), """
+                    <?xml version="1.0" encoding="UTF-8"?>
+                    <Context docBase="%s" privileged="true" antiResourceLocking="false">
+                      <Manager className="org.apache.catalina.session.StandardManager" pathname=""/>
+                    </Context>
+                    """.formatted(home.resolve("webapps/manager")));
+            Path users = base.resolve("conf/tomcat-users.xml");
+            Files.writeString(users, Files.readString(users).replace("</tomcat-users>", """
+                      <role rolename="manager-jmx"/>
+                      <user username="%s" password="%s" roles="manager-jmx"/>
+                    </tomcat-users>""".formatted(user, password)));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
      * Runs this node's JVM with its wall clock shifted by {@code millis} (libfaketime, {@code LD_PRELOAD}), from its
      * next start on: what a node whose clock is off looks like. The monotonic clock is left alone (timers keep
      * working, as they do on such a node).

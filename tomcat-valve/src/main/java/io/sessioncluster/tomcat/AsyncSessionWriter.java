@@ -74,7 +74,9 @@ final class AsyncSessionWriter implements SessionWriter {
     @Override
     public boolean submit(PendingWrite write) {
         WriteShard shard = shardOf(write.id());
-        long deadline = System.nanoTime() + offerTimeoutNanos;
+        long start = System.nanoTime();
+        long deadline = start + offerTimeoutNanos;
+        boolean waited = false;
         try {
             while (true) {
                 switch (shard.offer(write)) {
@@ -85,6 +87,7 @@ final class AsyncSessionWriter implements SessionWriter {
                         return writeNow(write);
                     }
                     case FULL -> {
+                        waited = true;
                         if (!room.awaitFree(deadline)) {
                             return drop(write);
                         }
@@ -94,11 +97,16 @@ final class AsyncSessionWriter implements SessionWriter {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return drop(write);
+        } finally {
+            if (waited) {
+                writes.counters().queueWaited(System.nanoTime() - start);
+            }
         }
     }
 
     private boolean drop(PendingWrite write) {
         long count = dropped.incrementAndGet();
+        writes.counters().queueDropped();
         write.giveBack();
         if (failures.permit("dropped") >= 0) {
             log.warn(sm.getString("manager.asyncDropped", Long.valueOf(TimeUnit.NANOSECONDS.toMillis(offerTimeoutNanos)),

@@ -4,6 +4,7 @@ import io.sessioncluster.core.codec.AttributeCodec;
 import io.sessioncluster.core.codec.AttributeCodecs;
 import io.sessioncluster.core.config.ClusterConfig;
 import io.sessioncluster.core.config.WriteMode;
+import io.sessioncluster.core.store.SessionStore;
 import io.sessioncluster.core.store.SessionStoreProvider;
 
 import org.apache.catalina.LifecycleException;
@@ -30,7 +31,8 @@ final class ClusterRuntime {
 
     final ClusterConfig config;
     final AttributeCodec codec;
-    final DeferredStore store;
+    /** The {@link DeferredStore}, measured ({@link MeasuredStore}). */
+    final SessionStore store;
     final SessionWriter writer;
     final TouchBatcher touches;
     final AuthReplication auth;
@@ -45,22 +47,28 @@ final class ClusterRuntime {
     final RequestCompletion completion;
     /** Null without {@code locking=session}. */
     final NodeLocks locks;
+    private final StatisticsCounters counters;
     private final ScheduledExecutorService flusher;
     /** The store's clock is measured again every this many flushes (10 s): clocks drift, NTP steps them. */
     private static final int CLOCK_EVERY_TICKS = 10;
     private long ticks; // the flusher thread's only
 
     private ClusterRuntime(ClusteredSessionManager manager, LocalCopies copies, ClusterConfig config,
-                           AttributeCodec codec, DeferredStore store, String contextName) {
+                           AttributeCodec codec, DeferredStore deferred, String contextName) {
         this.config = config;
         this.codec = codec;
-        this.store = store;
-        StoreWrites writes = new StoreWrites(store, copies, manager.counters());
-        this.writer = config.writeMode() == WriteMode.ASYNC
-                ? new AsyncSessionWriter(writes, config.asyncQueueSize(), config.asyncWriters(),
-                        AsyncSessionWriter.DEFAULT_MAX_BATCH, ASYNC_OFFER_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS,
-                        "session-cluster-writer[" + contextName + "]")
-                : new SyncSessionWriter(writes);
+        this.counters = manager.counters();
+        this.store = new MeasuredStore(deferred, counters.store);
+        StoreWrites writes = new StoreWrites(store, copies, counters);
+        if (config.writeMode() == WriteMode.ASYNC) {
+            AsyncSessionWriter async = new AsyncSessionWriter(writes, config.asyncQueueSize(), config.asyncWriters(),
+                    AsyncSessionWriter.DEFAULT_MAX_BATCH, ASYNC_OFFER_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS,
+                    "session-cluster-writer[" + contextName + "]");
+            counters.queue(async::queuedSessions);
+            this.writer = async;
+        } else {
+            this.writer = new SyncSessionWriter(writes);
+        }
         this.clock = new StoreClock(store, System::currentTimeMillis);
         clock.measure(); // the store may be down: then the flusher measures once it is back
         this.touches = new TouchBatcher(store, clock);
@@ -74,7 +82,7 @@ final class ClusterRuntime {
         this.users = new UserSessions(manager, store);
         this.listing = new ClusterListing(manager, store, clock, users);
         this.locks = config.locking()
-                ? new NodeLocks(store, config.lockLeaseMillis(), config.lockWaitMillis(), manager.counters(), contextName)
+                ? new NodeLocks(store, config.lockLeaseMillis(), config.lockWaitMillis(), counters, contextName)
                 : null;
         this.completion = new RequestCompletion(builder, writer, touches, locks, clock);
         this.flusher = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -90,6 +98,7 @@ final class ClusterRuntime {
                 }
                 touches.flush();
                 renames.retryPendingDeletes();
+                counters.store.tick();
             } catch (RuntimeException e) {
                 log.warn(sm.getString("manager.flushFailed", e.toString()), e);
             }
@@ -115,7 +124,10 @@ final class ClusterRuntime {
         try {
             store = DeferredStore.open(() -> provider.open(config.storeSettings(), contextName),
                     () -> log.info(sm.getString("manager.storeReopened", provider.name(), contextName)),
-                    e -> log.warn(sm.getString("manager.storeDeferred", provider.name(), contextName, e.getMessage())));
+                    e -> {
+                        manager.counters().store.availability.unavailable();
+                        log.warn(sm.getString("manager.storeDeferred", provider.name(), contextName, e.getMessage()));
+                    });
         } catch (RuntimeException e) {
             String problem = sm.getString("manager.storeOpenFailed", provider.name(), e.getMessage());
             throw new LifecycleException(sm.getString("manager.configInvalid", contextName, problem), e);
@@ -132,6 +144,7 @@ final class ClusterRuntime {
             Thread.currentThread().interrupt();
         }
         writer.close();
+        counters.queue(null);
         touches.flush();
         renames.retryPendingDeletes();
         if (locks != null) {

@@ -60,6 +60,7 @@ public class ClusteredSessionManager extends ManagerBase {
     /** A well-formed id no session ever gets (generated ids are random hex of the configured length). */
     private static final String PING_ID = "health-check-0000";
     private SessionClusterValve valve;
+    private JmxRegistration jmx; // the statistics MBean while started (docs/monitoring.md)
 
     // ---------------------------------------------------------------- settings
 
@@ -237,6 +238,7 @@ public class ClusteredSessionManager extends ManagerBase {
         }
         log.info(sm.getString("manager.started", contextName, config.store(), config.writeMode(),
                 Boolean.valueOf(config.sticky()), config.codec()));
+        jmx = JmxRegistration.register(this);
         setState(LifecycleState.STARTING);
     }
 
@@ -256,6 +258,10 @@ public class ClusteredSessionManager extends ManagerBase {
     @Override
     protected void stopInternal() throws LifecycleException {
         setState(LifecycleState.STOPPING);
+        if (jmx != null) {
+            jmx.unregister();
+            jmx = null;
+        }
         // The valve stays in the pipeline (see installValve) and passes requests through until the next start.
         ClusterRuntime rt = runtime;
         int released = 0;

@@ -88,6 +88,7 @@ public final class SessionClusterValve extends ValveBase {
             } catch (StoreUnavailableException e) {
                 completeNow = false;
                 manager.abandonRequest(scope);
+                manager.counters().readUnavailable();
                 unavailable(request, response, e.getMessage());
                 return;
             }
@@ -164,6 +165,7 @@ public final class SessionClusterValve extends ValveBase {
             return;
         }
         manager.abandonUnacknowledged(scope);
+        manager.counters().writeUnavailable();
         logUnavailable(request, "the session could not be written");
         // Not sendError: in asynchronous mode it would route the request through the error page machinery.
         try {
@@ -221,6 +223,7 @@ public final class SessionClusterValve extends ValveBase {
             return;
         }
         manager.abandonUnacknowledged(scope);
+        manager.counters().writeUnavailable();
         unavailable(request, response, "the session could not be written");
     }
 

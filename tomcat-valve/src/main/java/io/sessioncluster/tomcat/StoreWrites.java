@@ -34,6 +34,10 @@ final class StoreWrites {
         this.counters = counters;
     }
 
+    StatisticsCounters counters() {
+        return counters;
+    }
+
     /** Writes; throws {@link io.sessioncluster.core.store.StoreException} if the store fails. */
     void write(PendingWrite write) {
         apply(write, timedWrite(write.changes(), write.fence()));

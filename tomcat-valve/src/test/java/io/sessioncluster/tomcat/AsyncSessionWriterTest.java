@@ -69,9 +69,11 @@ class AsyncSessionWriterTest {
     @Test
     void aFullQueueMakesTheRequestWaitThenDropsAndGivesTheChangesBack() throws Exception {
         CountDownLatch gate = new CountDownLatch(1);
-        writer = new AsyncSessionWriter(new StoreWrites(new GatedStore(store, gate), new LocalCopies(dropped::add)), 1, 200,
-                TimeUnit.MILLISECONDS, "test-writer");
+        StatisticsCounters counters = new StatisticsCounters();
+        writer = new AsyncSessionWriter(new StoreWrites(new GatedStore(store, gate), new LocalCopies(dropped::add),
+                counters), 1, 200, TimeUnit.MILLISECONDS, "test-writer");
         AsyncSessionWriter w = writer;
+        counters.queue(w::queuedSessions);
         w.submit(write("S1", true, Map.of("a", bytes(1)), Set.of()));
         // S1 is in flight and blocked; S2 fills the queue; S3 finds no room.
         Await.until(Duration.ofSeconds(5), () -> w.hasPending("S1") && w.queuedSessions() == 0, p -> p,
@@ -84,6 +86,11 @@ class AsyncSessionWriterTest {
         assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThanOrEqualTo(Duration.ofMillis(150));
         assertThat(w.droppedWrites()).isEqualTo(1);
         assertThat(third.hasUnsentChanges()).isTrue();
+        ManagerStatistics stats = counters.snapshot(0);
+        assertThat(stats.asyncQueueDepth()).as("S2 waits in the queue").isEqualTo(1);
+        assertThat(stats.asyncQueueWaits()).as("S3 waited for room").isEqualTo(1);
+        assertThat(Duration.ofNanos(stats.asyncQueueWaitNanos())).isGreaterThanOrEqualTo(Duration.ofMillis(150));
+        assertThat(stats.asyncWritesDropped()).isEqualTo(1);
 
         gate.countDown();
         Await.until(Duration.ofSeconds(10), () -> store.load("S2").isPresent(), p -> p, "the queue to drain");

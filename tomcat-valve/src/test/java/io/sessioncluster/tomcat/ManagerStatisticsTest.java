@@ -57,6 +57,27 @@ class ManagerStatisticsTest {
     }
 
     @Test
+    void twoManagersFiguresAddUpAndTheStoreIsUpOnlyIfItIsForBoth() {
+        ManagerStatistics a = new ManagerStatistics(1, 2, 3, 4, 5, 6, 7, 8, 9, 10,
+                Map.of(StoreOperation.LOAD, new OperationStatistics(10, 1, 100, 1.0, 2.0, 3.0, 4.0)), 11, 12, 13, 14,
+                15, 16, 17, 18, 19, true, 5_000, 1);
+        ManagerStatistics b = new ManagerStatistics(1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+                Map.of(StoreOperation.LOAD, new OperationStatistics(5, 0, 50, 2.0, 1.0, 6.0, 3.0)), 1, 1, 1, 1, 1, 1,
+                1, 1, 1, false, 7_000, 3);
+        ManagerStatistics sum = a.plus(b);
+        assertThat(sum.activeSessions()).isEqualTo(2);
+        assertThat(sum.locksLost()).isEqualTo(11);
+        assertThat(sum.bytesRead()).isEqualTo(12);
+        assertThat(sum.writeUnavailableResponses()).isEqualTo(20);
+        assertThat(sum.operation(StoreOperation.LOAD)).isEqualTo(new OperationStatistics(15, 1, 150, 2.0, 2.0, 6.0, 4.0));
+        assertThat(sum.operation(StoreOperation.PAGE)).isEqualTo(OperationStatistics.NONE);
+        assertThat(sum.storeAvailable()).isFalse();
+        assertThat(sum.storeStateSinceMillis()).as("down since b's time").isEqualTo(7_000);
+        assertThat(sum.storeOutages()).isEqualTo(4);
+        assertThat(a.plus(ManagerStatistics.none(9_000)).storeStateSinceMillis()).as("up since the later").isEqualTo(9_000);
+    }
+
+    @Test
     void settingsAreValidatedBeforeStartWithTheStartMessage() throws LifecycleException {
         ClusteredSessionManager manager = new ClusteredSessionManager();
         manager.setProperty("store", "redis");

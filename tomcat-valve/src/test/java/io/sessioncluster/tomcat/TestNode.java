@@ -98,6 +98,7 @@ final class TestNode implements AutoCloseable {
         private final String name;
         private final Map<String, String> settings = new LinkedHashMap<>();
         private String jvmRoute;
+        private String hostName;
         private ClassLoader parentLoader;
         private HttpSessionListener listener;
         private final List<ContextResource> resources = new ArrayList<>();
@@ -119,6 +120,15 @@ final class TestNode implements AutoCloseable {
 
         Builder set(String key, String value) {
             settings.put(key, value);
+            return this;
+        }
+
+        /**
+         * The name of the node's host (default {@code localhost}, the engine's default host either way): nodes of one
+         * test in one JVM need distinct names for distinct statistics MBeans (their names carry host and context).
+         */
+        Builder hostName(String name) {
+            hostName = name;
             return this;
         }
 
@@ -187,6 +197,9 @@ final class TestNode implements AutoCloseable {
             Tomcat tomcat = new Tomcat();
             tomcat.setBaseDir(base.toString());
             tomcat.setPort(0);
+            if (hostName != null) {
+                tomcat.setHostname(hostName);
+            }
             tomcat.getConnector();
             tomcat.getHost().setAutoDeploy(false);
             if (jvmRoute != null) {

@@ -13,6 +13,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 public final class SessionClusterManagers {
 
     private final List<ClusteredSessionManager> managers = new CopyOnWriteArrayList<>();
+    private final long created = System.currentTimeMillis();
 
     void add(ClusteredSessionManager manager) {
         managers.add(manager);
@@ -23,24 +24,16 @@ public final class SessionClusterManagers {
         return List.copyOf(managers);
     }
 
-    /** The statistics of every installed manager added up. */
+    /**
+     * The statistics of every installed manager added up ({@link ManagerStatistics#plus}: with several contexts, a
+     * latency percentile is the highest of theirs).
+     */
     public ManagerStatistics total() {
-        long active = 0, writes = 0, bytes = 0, nanos = 0, failures = 0, failovers = 0;
-        long lockWaits = 0, lockWaitNanos = 0, lockTimeouts = 0, locksLost = 0;
+        ManagerStatistics total = null;
         for (ClusteredSessionManager manager : managers) {
             ManagerStatistics s = manager.getStatistics();
-            active += s.activeSessions();
-            writes += s.writes();
-            bytes += s.bytesWritten();
-            nanos += s.writeNanos();
-            failures += s.writeFailures();
-            failovers += s.failovers();
-            lockWaits += s.lockWaits();
-            lockWaitNanos += s.lockWaitNanos();
-            lockTimeouts += s.lockTimeouts();
-            locksLost += s.locksLost();
+            total = total == null ? s : total.plus(s);
         }
-        return new ManagerStatistics(active, writes, bytes, nanos, failures, failovers, lockWaits, lockWaitNanos,
-                lockTimeouts, locksLost);
+        return total != null ? total : ManagerStatistics.none(created);
     }
 }
