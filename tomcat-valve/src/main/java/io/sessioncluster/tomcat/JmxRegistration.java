@@ -44,7 +44,8 @@ final class JmxRegistration {
                 log.warn(sm.getString("jmx.nameTaken", name));
                 return null;
             }
-            server.registerMBean(new StatisticsMBean(manager::getStatistics, manager.contextName()), name);
+            server.registerMBean(new StatisticsMBean(manager::getStatistics, manager.contextName(),
+                    new UserSessionsOperations(manager::findSessionIdsOf, manager::expireSessionsOf)), name);
             return new JmxRegistration(server, name);
         } catch (JMException | RuntimeException e) {
             log.warn(sm.getString("jmx.registerFailed", name == null ? manager.contextName() : name, e.toString()));

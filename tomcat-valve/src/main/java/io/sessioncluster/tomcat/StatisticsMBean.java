@@ -10,23 +10,26 @@ import javax.management.ReflectionException;
 import java.util.function.Supplier;
 
 /**
- * A manager's statistics as a read-only MBean. Dynamic rather than standard: its 135 attributes come from one table
+ * A manager's statistics as a read-only MBean, with the operations on a user's sessions
+ * ({@link UserSessionsOperations}). Dynamic rather than standard: its 135 attributes come from one table
  * ({@link StatisticsAttributes}) instead of as many getters, and a client that reads several at once
  * ({@link #getAttributes}, as the Prometheus exporter and jconsole do) gets them from one snapshot.
  */
 final class StatisticsMBean implements DynamicMBean {
 
     private final Supplier<ManagerStatistics> statistics;
+    private final UserSessionsOperations operations;
     private final MBeanInfo info;
 
-    StatisticsMBean(Supplier<ManagerStatistics> statistics, String contextName) {
+    StatisticsMBean(Supplier<ManagerStatistics> statistics, String contextName, UserSessionsOperations operations) {
         this.statistics = statistics;
+        this.operations = operations;
         MBeanAttributeInfo[] attributes = StatisticsAttributes.all().values().stream()
                 .map(a -> new MBeanAttributeInfo(a.name(), a.type(), a.description(), true, false, false))
                 .toArray(MBeanAttributeInfo[]::new);
         this.info = new MBeanInfo(ClusteredSessionManager.class.getName(),
                 "Session clustering of context [" + contextName + "]: the store's calls, failures, latencies and state",
-                attributes, null, null, null);
+                attributes, null, operations.info(), null);
     }
 
     @Override
@@ -59,7 +62,7 @@ final class StatisticsMBean implements DynamicMBean {
 
     @Override
     public Object invoke(String action, Object[] params, String[] signature) throws ReflectionException {
-        throw new ReflectionException(new NoSuchMethodException(action), "no operations");
+        return operations.invoke(action, params);
     }
 
     @Override

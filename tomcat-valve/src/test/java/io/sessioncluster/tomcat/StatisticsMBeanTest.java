@@ -26,6 +26,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /** The statistics MBean as a JMX client sees it: names, simple types, one snapshot per read, the documented list. */
 class StatisticsMBeanTest {
 
+    private static final UserSessionsOperations NO_USERS = new UserSessionsOperations(name -> Set.of(), name -> 0);
     private final AtomicInteger snapshots = new AtomicInteger();
 
     private ManagerStatistics statistics() {
@@ -40,7 +41,7 @@ class StatisticsMBeanTest {
     void attributesReadTheFiguresOfOneSnapshotInSimpleTypes() throws Exception {
         MBeanServer server = MBeanServerFactory.newMBeanServer();
         ObjectName name = new ObjectName("io.sessioncluster:type=SessionCluster,host=localhost,context=/app");
-        server.registerMBean(new StatisticsMBean(this::statistics, "/app"), name);
+        server.registerMBean(new StatisticsMBean(this::statistics, "/app", NO_USERS), name);
 
         assertThat(server.getAttribute(name, "LoadCount")).isEqualTo(12L);
         assertThat(server.getAttribute(name, "LoadFailures")).isEqualTo(2L);
@@ -165,5 +166,39 @@ class StatisticsMBeanTest {
                 "MaxMillis")) {
             assertThat(page).contains("`<Op>" + suffix + "`");
         }
+    }
+
+    @Test
+    void aUsersSessionsAreListedRedactedAndEndedThroughTheOperations() throws Exception {
+        List<String> ended = new java.util.ArrayList<>();
+        UserSessionsOperations users = new UserSessionsOperations(
+                name -> name.equals("alice") ? Set.of("zzzzSecondSessionId0123456789ab", "aaaaFirstSessionId0123456789abcd")
+                        : Set.of(),
+                name -> {
+                    ended.add(name);
+                    return 2;
+                });
+        MBeanServer server = MBeanServerFactory.newMBeanServer();
+        ObjectName name = new ObjectName("io.sessioncluster:type=SessionCluster,host=localhost,context=/app");
+        server.registerMBean(new StatisticsMBean(this::statistics, "/app", users), name);
+
+        String[] listed = (String[]) server.invoke(name, "sessionsOf", new Object[] {"alice"},
+                new String[] {String.class.getName()});
+        assertThat(listed).hasSize(2).allSatisfy(id -> assertThat(id).doesNotContain("SessionId0123456789"));
+        assertThat(listed[0]).startsWith("aaaa");
+        assertThat((String[]) server.invoke(name, "sessionsOf", new Object[] {"bob"},
+                new String[] {String.class.getName()})).isEmpty();
+        assertThat(server.invoke(name, "expireSessionsOf", new Object[] {"alice"},
+                new String[] {String.class.getName()})).isEqualTo(2);
+        assertThat(ended).containsExactly("alice");
+
+        assertThat(server.getMBeanInfo(name).getOperations()).extracting(o -> o.getName())
+                .containsExactlyInAnyOrder("sessionsOf", "expireSessionsOf");
+        assertThatThrownBy(() -> server.invoke(name, "expireSessionsOf", new Object[] {42},
+                new String[] {int.class.getName()})).isInstanceOf(javax.management.ReflectionException.class)
+                .hasMessageContaining("expireSessionsOf(String principalName)");
+        assertThatThrownBy(() -> server.invoke(name, "dropEverything", new Object[0], new String[0]))
+                .isInstanceOf(javax.management.ReflectionException.class);
+        assertThat(ended).as("a bad call ends nothing").containsExactly("alice");
     }
 }
