@@ -25,7 +25,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The statistics MBean in a real Tomcat, read as an operator reads it: through the JMX proxy servlet of the
  * distribution's manager application, by a user of role {@code manager-jmx}. Two nodes on Redis with the drop-in
  * jar, the cart application; a session is written on one node and taken over by the other, and the figures of both
- * nodes move as that says they must.
+ * nodes move as that says they must. The manager application's text interface, on the same nodes, counts and expires
+ * the cluster's sessions of the context.
  */
 final class JmxProxyIT {
 
@@ -90,6 +91,15 @@ final class JmxProxyIT {
 
             String listing = proxy(one, "?qry=io.sessioncluster:type=SessionCluster,*");
             assertThat(listing).contains("Name: " + NAME).contains("LoadP99Millis: ").contains("StoreAvailable: true");
+
+            // The manager application's text interface sees the cluster's sessions of the context: node1 counts the
+            // one it holds and the one only node2 holds; node2's expiry of idle sessions ends both everywhere.
+            Browser second = new Browser(one.httpPort);
+            assertThat(second.post("add=pear").status()).isEqualTo(200);
+            assertThat(text(one, "sessions?path=/cart")).contains("Inactive for [<1] minutes: [2] sessions");
+            assertThat(text(two, "expire?path=/cart&idle=0")).contains("[2] sessions were expired");
+            Await.until("both carts gone on their nodes", Duration.ofSeconds(10),
+                    () -> !moved.get().body().contains("apple") && !second.get().body().contains("pear"));
         } finally {
             nodes.forEach(node -> {
                 if (node.isRunning()) {
@@ -121,14 +131,23 @@ final class JmxProxyIT {
         return matcher.group(3).trim();
     }
 
+    /** The manager application's text interface ({@code /manager/text/...}, role {@code manager-script}). */
+    private static String text(TomcatNode node, String command) {
+        return call(node, "/manager/text/" + command);
+    }
+
     private static String proxy(TomcatNode node, String query) {
+        return call(node, "/manager/jmxproxy/" + query);
+    }
+
+    private static String call(TomcatNode node, String path) {
         String auth = Base64.getEncoder().encodeToString((USER + ":" + PASSWORD).getBytes(StandardCharsets.UTF_8));
         HttpRequest request = HttpRequest.newBuilder(
-                        URI.create("http://127.0.0.1:" + node.httpPort + "/manager/jmxproxy/" + query))
+                        URI.create("http://127.0.0.1:" + node.httpPort + path))
                 .header("Authorization", "Basic " + auth).timeout(Duration.ofSeconds(20)).GET().build();
         try {
             HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
-            assertThat(response.statusCode()).as("%s %s: %s", node, query, response.body()).isEqualTo(200);
+            assertThat(response.statusCode()).as("%s %s: %s", node, path, response.body()).isEqualTo(200);
             return response.body();
         } catch (IOException e) {
             throw new UncheckedIOException(e);

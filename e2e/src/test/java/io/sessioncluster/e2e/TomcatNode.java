@@ -147,7 +147,8 @@ final class TomcatNode {
             Path users = base.resolve("conf/tomcat-users.xml");
             Files.writeString(users, Files.readString(users).replace("</tomcat-users>", """
                       <role rolename="manager-jmx"/>
-                      <user username="%s" password="%s" roles="manager-jmx"/>
+                      <role rolename="manager-script"/>
+                      <user username="%s" password="%s" roles="manager-jmx,manager-script"/>
                     </tomcat-users>""".formatted(user, password)));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
