@@ -41,6 +41,14 @@ class SpringSecuritySessionClassesTest {
     }
 
     @Test
+    void withSpringSecuritySessionsAreIndexedUnderTheSecurityContextsNameUnlessTheUserSaidOtherwise() {
+        assertThat(resolve(Map.of(), WITH_SECURITY).values()).containsEntry("principalAttribute", "SPRING_SECURITY_CONTEXT");
+        assertThat(resolve(Map.of("principal-attribute", "user"), WITH_SECURITY).values())
+                .containsEntry("principalAttribute", "user");
+        assertThat(resolve(Map.of(), WITHOUT_SECURITY).values()).doesNotContainKey("principalAttribute");
+    }
+
+    @Test
     void everyCandidateExistsInSecuritySeven() {
         // A misspelt name would silently drop out: with Security 7 and its OAuth2 client, none may.
         assertThat(SpringSecuritySessionClasses.present(WITH_SECURITY))

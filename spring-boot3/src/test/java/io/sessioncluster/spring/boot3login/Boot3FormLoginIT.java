@@ -4,15 +4,8 @@ import org.apache.catalina.util.ServerInfo;
 import org.junit.jupiter.api.Test;
 import org.springframework.context.ConfigurableApplicationContext;
 
-import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.util.UUID;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -24,11 +17,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class Boot3FormLoginIT {
 
-    private static final HttpClient CLIENT = HttpClient.newHttpClient();
-    private static final Pattern CSRF = Pattern.compile("name=\"_csrf\"[^>]*value=\"([^\"]+)\"");
-    private static final Pattern SESSION = Pattern.compile("JSESSIONID=([^;]+)");
-
-    private String cookie;
+    private final Boot3Browser browser = new Boot3Browser();
 
     @Test
     void aLoginBegunOnOneInstanceIsFinishedOnTheOtherAndSurvivesTheFirstStopping() throws Exception {
@@ -63,33 +52,11 @@ class Boot3FormLoginIT {
         }
     }
 
-    /** The login form read from {@code app} (for its CSRF token), filled in. */
     private String form(ConfigurableApplicationContext app, String password) throws Exception {
-        HttpResponse<String> page = send(app, "/login", null);
-        Matcher token = CSRF.matcher(page.body());
-        assertThat(token.find()).as(page.body()).isTrue();
-        return "username=" + Boot3LoginApp.USER + "&password=" + URLEncoder.encode(password, StandardCharsets.UTF_8)
-                + "&_csrf=" + URLEncoder.encode(token.group(1), StandardCharsets.UTF_8);
+        return browser.loginForm(app, password);
     }
 
-    /** GET, or a form POST when {@code form} is given, with the session cookie kept across instances. */
     private HttpResponse<String> send(ConfigurableApplicationContext app, String path, String form) throws Exception {
-        String port = app.getEnvironment().getProperty("local.server.port");
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path));
-        if (form != null) {
-            request.header("Content-Type", "application/x-www-form-urlencoded")
-                    .POST(HttpRequest.BodyPublishers.ofString(form));
-        }
-        if (cookie != null) {
-            request.header("Cookie", "JSESSIONID=" + cookie);
-        }
-        HttpResponse<String> response = CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofString());
-        for (String header : response.headers().allValues("set-cookie")) {
-            Matcher m = SESSION.matcher(header);
-            if (m.lookingAt()) {
-                cookie = m.group(1);
-            }
-        }
-        return response;
+        return browser.send(app, path, form);
     }
 }
