@@ -35,7 +35,7 @@ public final class ClusterUserSessions {
 
     /**
      * Ends every session of {@code principalName} on every instance, each as its {@code invalidate()} would (its
-     * listeners run, Spring Security's {@code HttpSessionDestroyedEvent} included).
+     * listeners run, an {@code HttpSessionEventPublisher}'s {@code HttpSessionDestroyedEvent} included).
      *
      * @return how many sessions this call ended
      * @throws io.sessioncluster.core.store.StoreException if the store does not answer
