@@ -7,6 +7,7 @@ import io.sessioncluster.core.LockAttempt;
 import io.sessioncluster.core.Loggers;
 import io.sessioncluster.core.RateLimitedLog;
 import io.sessioncluster.core.SessionIds;
+import io.sessioncluster.core.SessionPage;
 import io.sessioncluster.core.SessionRecord;
 import io.sessioncluster.core.Touch;
 import io.sessioncluster.core.WriteResult;
@@ -81,16 +82,25 @@ import java.util.function.LongSupplier;
  *       transfer), so a copy that becomes the owner honours the running lease and grants larger tokens, and a
  *       holder of the old owner's grant is fenced once a new grant exists. A holder that leaves the view (a crash)
  *       loses its locks at that view change, on every member. See {@link LockTable}.</li>
+ *   <li>The user's sessions index ({@link #sessionsOf}) and the walk ({@link #page}): the principal name travels with
+ *       the record wherever it goes, and every member indexes the sessions it holds by name and in id order, in the
+ *       same step that changes a record ({@link LocalSessions}). A question goes to every member, which answers for
+ *       the sessions it owns (the union is the answer), or in mode all is answered from this node's own copy. The
+ *       walk is one id order over the cluster, not a walk per member, so sessions that move while it runs are still
+ *       seen and members that come and go never make it loop. See {@link PrincipalLookup} and {@link SessionWalk}.</li>
  * </ul>
  *
  * <h2>Parts</h2>
- * This class is the {@link SessionStore} and the channel's receiver; the jobs are elsewhere: {@link Membership}
- * (views, ready members, the {@link Topology}), {@link OwnerRouter} (a request to the session's owner, again while
- * it answers RETRY or leaves), {@link OwnerSide} (the owner's decisions), {@link ReplicaSide} (a copy holder's),
+ * This class is the {@link SessionStore} and the channel's receiver; the jobs are elsewhere: {@link Inbox} (which
+ * part answers an incoming message), {@link Membership} (views, ready members, the {@link Topology}),
+ * {@link OwnerRouter} (a request to the session's owner, again while it answers RETRY or leaves), {@link OwnerSide}
+ * (the owner's decisions), {@link ReplicaSide} (a copy holder's),
  * {@link StateTransfer} and {@link Rebalancer} (joins and view changes), {@link ExpiryCandidates} (the sweep),
  * {@link LockRequests} (asking for a lock), {@link OwnerLocks} (the owner's lock decisions), {@link LockTable}
  * (every member's lock states), {@link ClusterClock} (the cluster's clock), {@link PartitionGuard} (which side of a
- * partition expires a session) and {@link Evictions} (telling the other nodes to drop a copy).
+ * partition expires a session), {@link Evictions} (telling the other nodes to drop a copy), {@link PrincipalLookup}
+ * (the user's sessions), {@link SessionWalk} (the walk), {@link EveryMember} (a question to every member, again
+ * while members come and go) and {@link PrincipalIndex} (a member's index by name).
  *
  * <h2>Messages</h2>
  * Own binary format ({@link Wire}, kinds in {@link Kind}): a format byte, a kind byte, then the body. Messages
@@ -101,8 +111,10 @@ import java.util.function.LongSupplier;
  * {@code WRITE} carries its fence, and every change to the copies the session's lock state. {@code TIME} asks the
  * coordinator for its clock (one round trip; none on the coordinator). A joining member asks every member
  * {@code MEMBERS} (what it knows of a partition) before it announces {@code READY}; a closing member says
- * {@code LEAVING} to every member and waits up to 500 ms for their acknowledgements. The whole protocol, with its
- * round trips per operation, is in docs/stores/jgroups.md.
+ * {@code LEAVING} to every member and waits up to 500 ms for their acknowledgements. {@code SESSIONS_OF} and
+ * {@code PAGE} go to every member at once, one round (none in mode all). A record's principal name travels as the
+ * optional last field of each message that carries the record, so messages without one are those of the previous
+ * release ({@link Wire}). The whole protocol, with its round trips per operation, is in docs/stores/jgroups.md.
  */
 final class JGroupsSessionStore implements SessionStore, RequestHandler, Receiver {
 
@@ -134,6 +146,9 @@ final class JGroupsSessionStore implements SessionStore, RequestHandler, Receive
     private final ClusterClock clock;
     private final PartitionGuard partitions;
     private final Evictions evictions;
+    private final PrincipalLookup principals;
+    private final SessionWalk walk;
+    private final Inbox inbox;
 
     /** {@code wallClock}: this member's own clock, epoch ms (what it answers as coordinator; tests shift it). */
     JGroupsSessionStore(Function<String, JChannel> channels, String clusterName, Replication replication, int backups,
@@ -174,6 +189,17 @@ final class JGroupsSessionStore implements SessionStore, RequestHandler, Receive
             t.setDaemon(true);
             return t;
         });
+        EveryMember everyMember = new EveryMember(membership::topology, messaging, this::answer, this::checkOpen,
+                timeoutMillis, maxMessageBytes);
+        this.principals = new PrincipalLookup(local, membership::topology, everyMember, clock::now,
+                this::holdsEverything, owner::syncing);
+        this.walk = new SessionWalk(local, membership::topology, everyMember, this::holdsEverything, owner::syncing,
+                maxMessageBytes);
+        this.inbox = new Inbox(membership::topology, owner, ownerLocks, replica, evictions, state, membership, expiry,
+                clock, partitions, principals, walk, member -> {
+                    membership.memberReady(member);
+                    background.execute(rebalancer::run);
+                }, maxMessageBytes);
     }
 
     /** Joins the cluster and receives this node's state; returns once this node is a ready member. */
@@ -229,7 +255,8 @@ final class JGroupsSessionStore implements SessionStore, RequestHandler, Receive
             return mine;
         }
         Wire.In in = router.call(id, new Wire.Out(Kind.GET).id(id).bytes(), Kind.R_RECORD);
-        Optional<SessionRecord> r = in.bool() ? Optional.of(in.record()) : Optional.empty();
+        Optional<SessionRecord> r = in.bool() ? Optional.of(Wire.withPrincipal(in.record(), in.principalTail()))
+                : Optional.empty();
         in.end();
         return r;
     }
@@ -244,6 +271,11 @@ final class JGroupsSessionStore implements SessionStore, RequestHandler, Receive
         boolean present = in.bool();
         long v = in.i64();
         return present ? OptionalLong.of(v) : OptionalLong.empty();
+    }
+
+    /** Whether this node's own copies answer for the whole cluster: mode all, unless a merge's state is arriving. */
+    private boolean holdsEverything() {
+        return replication == Replication.ALL && !owner.syncing();
     }
 
     /** This node's copy if it is meant to hold one (null: ask the owner). */
@@ -262,7 +294,8 @@ final class JGroupsSessionStore implements SessionStore, RequestHandler, Receive
 
     @Override
     public WriteResult write(ChangeSet changes, Fence fence) {
-        byte[] body = new Wire.Out(Kind.WRITE).change(changes).fence(fence).bytes();
+        byte[] body = new Wire.Out(Kind.WRITE).change(changes).fence(fence).principalChangeTail(changes.principal())
+                .bytes();
         if (body.length > maxMessageBytes) {
             throw new StoreException("change set of session " + SessionIds.redact(changes.id()) + " is " + body.length
                     + " bytes, more than jgroupsMaxMessageBytes (" + maxMessageBytes + ")");
@@ -334,7 +367,7 @@ final class JGroupsSessionStore implements SessionStore, RequestHandler, Receive
         return switch (in.i8()) {
             case 0 -> ExpiryClaim.GONE;
             case 1 -> new ExpiryClaim.Alive(in.i64());
-            case 2 -> new ExpiryClaim.Claimed(in.record());
+            case 2 -> new ExpiryClaim.Claimed(Wire.withPrincipal(in.record(), in.principalTail()));
             default -> throw new StoreException("malformed expiry answer for session " + SessionIds.redact(id));
         };
     }
@@ -353,6 +386,18 @@ final class JGroupsSessionStore implements SessionStore, RequestHandler, Receive
             }
         }
         return claimed;
+    }
+
+    @Override
+    public Set<String> sessionsOf(String principal) {
+        checkOpen();
+        return principals.sessionsOf(principal);
+    }
+
+    @Override
+    public SessionPage page(String cursor, int limit) {
+        checkOpen();
+        return walk.page(cursor, limit);
     }
 
     @Override
@@ -415,69 +460,7 @@ final class JGroupsSessionStore implements SessionStore, RequestHandler, Receive
     }
 
     private byte[] answer(Address src, byte[] body) {
-        Wire.In in = new Wire.In(body, maxMessageBytes);
-        if (membership.topology() == null) {
-            // Still connecting (another member joins at the same time): this node owns and holds nothing yet.
-            switch (in.kind) {
-                case Kind.STATE -> {
-                    return new Wire.Out(Kind.R_STATE).bool(false).bool(false).i32(0).i32(0).bytes();
-                }
-                case Kind.CANDIDATES -> {
-                    return new Wire.Out(Kind.R_IDS).i32(0).bytes();
-                }
-                case Kind.WRITE, Kind.TOUCH, Kind.CHANGE_ID, Kind.INSTALL, Kind.DELETE, Kind.CLAIM, Kind.GET,
-                     Kind.VERSION, Kind.LOCK, Kind.RENEW, Kind.UNLOCK -> {
-                    return OwnerSide.retry();
-                }
-                default -> {
-                    // replication and eviction need no picture of the cluster
-                }
-            }
-        }
-        switch (in.kind) {
-            case Kind.WRITE, Kind.TOUCH, Kind.CHANGE_ID, Kind.INSTALL, Kind.DELETE, Kind.CLAIM, Kind.GET, Kind.VERSION -> {
-                return owner.handle(src, in);
-            }
-            case Kind.LOCK, Kind.RENEW, Kind.UNLOCK -> {
-                return ownerLocks.handle(src, in);
-            }
-            case Kind.REPL_DELTA, Kind.REPL_FULL, Kind.REPL_REMOVE, Kind.REPL_TOUCH, Kind.REPL_LOCK -> {
-                return replica.answer(in);
-            }
-            case Kind.EVICT -> {
-                evictions.heard(src, in);
-                return null;
-            }
-            case Kind.STATE -> {
-                return state.page(src, in, membership.topology(), membership.isSelfReady());
-            }
-            case Kind.READY -> {
-                in.end();
-                membership.memberReady(src);
-                background.execute(rebalancer::run);
-                return ack();
-            }
-            case Kind.CANDIDATES -> {
-                return expiry.answer(in);
-            }
-            case Kind.TIME -> {
-                return clock.answer(in);
-            }
-            case Kind.MEMBERS -> {
-                in.end();
-                return partitions.describe();
-            }
-            case Kind.LEAVING -> {
-                in.end();
-                partitions.leaving(src);
-                return ack();
-            }
-            default -> throw new Wire.Malformed("unknown message kind " + in.kind);
-        }
-    }
-
-    private static byte[] ack() {
-        return new Wire.Out(Kind.R_ACK).bytes();
+        return inbox.answer(src, body);
     }
 
     // ---- membership and state ----

@@ -36,6 +36,10 @@ final class Kind {
     static final byte MEMBERS = 35;
     /** A member about to close says goodbye, so the others know it did not vanish into a partition. */
     static final byte LEAVING = 36;
+    /** The ids of the sessions a member owns under a principal name ({@link PrincipalLookup}). */
+    static final byte SESSIONS_OF = 37;
+    /** One slice of a member's owned sessions in id order, for the walk ({@link SessionWalk}). */
+    static final byte PAGE = 38;
     // Answers.
     static final byte R_RETRY = 50;
     static final byte R_WRITE = 51;
@@ -50,6 +54,7 @@ final class Kind {
     static final byte R_LOCK = 60;
     static final byte R_TIME = 61;
     static final byte R_MEMBERS = 62;
+    static final byte R_PAGE = 63;
 
     private Kind() {
     }

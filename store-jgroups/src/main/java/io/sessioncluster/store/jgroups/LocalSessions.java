@@ -2,15 +2,21 @@ package io.sessioncluster.store.jgroups;
 
 import io.sessioncluster.core.ChangeSet;
 import io.sessioncluster.core.SessionRecord;
+import io.sessioncluster.core.SessionSummary;
 
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableSet;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListSet;
+import java.util.function.BiFunction;
 import java.util.function.LongSupplier;
+import java.util.function.Predicate;
 
 /**
  * The sessions this node holds (as owner or copy), their cluster-wide locks ({@link LockTable}) and the tombstones
@@ -21,10 +27,19 @@ import java.util.function.LongSupplier;
  * <p>Tombstones: a deleted id is remembered for {@code tombstoneMillis}. A record that arrives by state transfer,
  * rebalancing or merge (not by the owner's own create) is ignored while its id has a tombstone, so a merge never
  * brings back a session that one side invalidated.
+ *
+ * <p>Indexes: the held ids in id order (the walk, {@link SessionWalk}) and by principal name ({@link PrincipalIndex}).
+ * Every change of a record goes through {@link #update}, which moves both in the record's own atomic step, so neither
+ * can drift from the records, whichever path changed them (write, replication, state transfer, rebalancing, delete,
+ * expiry claim, rename). Readers check each id they find there against its record.
  */
 final class LocalSessions {
 
+    // A ConcurrentHashMap: its compute runs each function exactly once, atomically, which the side effects on the
+    // lock table and the indexes rely on (a ConcurrentSkipListMap may run it again).
     private final Map<String, SessionRecord> records = new ConcurrentHashMap<>();
+    private final NavigableSet<String> order = new ConcurrentSkipListSet<>();
+    private final PrincipalIndex principals = new PrincipalIndex();
     private final Map<String, Long> tombstones = new ConcurrentHashMap<>(); // id -> expires at (epoch ms)
     private final long tombstoneMillis;
     private final LongSupplier clock;
@@ -61,13 +76,39 @@ final class LocalSessions {
         c.removedAttributes().forEach(attributes::remove);
         c.setAttributes().forEach((name, value) -> attributes.put(name, value.clone()));
         long creation = current == null ? c.creationTime() : current.creationTime();
-        return new SessionRecord(c.id(), version, creation, c.lastAccessedTime(), c.maxInactiveSeconds(), attributes);
+        String principal = c.principal().changed() ? c.principal().name() : current == null ? null : current.principal();
+        return new SessionRecord(c.id(), version, creation, c.lastAccessedTime(), c.maxInactiveSeconds(), attributes,
+                principal);
     }
 
     /** The owner's write: stores {@code record} as the session's state and forgets any tombstone. */
     void put(SessionRecord record) {
         tombstones.remove(record.id());
-        records.put(record.id(), record);
+        update(record.id(), (id, current) -> record);
+    }
+
+    /**
+     * The one way a record changes: {@code change} maps the current record (null: none) to the next (null: none), in
+     * the record's atomic step, and the id order and principal index follow in that same step.
+     */
+    private void update(String id, BiFunction<String, SessionRecord, SessionRecord> change) {
+        records.compute(id, (k, before) -> {
+            SessionRecord after = change.apply(k, before);
+            if (after != before) {
+                if (before == null) {
+                    order.add(k);
+                } else if (after == null) {
+                    order.remove(k);
+                }
+                principals.move(k, before == null ? null : before.principal(), after == null ? null : after.principal());
+            }
+            return after;
+        });
+    }
+
+    /** {@link #update} of a record that is here; nothing if it is not. */
+    private void updateIfPresent(String id, BiFunction<String, SessionRecord, SessionRecord> change) {
+        update(id, (k, before) -> before == null ? null : change.apply(k, before));
     }
 
     /**
@@ -79,11 +120,12 @@ final class LocalSessions {
         if (c.created()) {
             // A late or repeated create must not roll back a copy that already moved on.
             tombstones.remove(c.id());
-            records.merge(c.id(), merged(null, c, version), (current, created) -> current.version() >= version ? current : created);
+            SessionRecord created = merged(null, c, version);
+            update(c.id(), (id, current) -> current != null && current.version() >= version ? current : created);
             return true;
         }
         boolean[] ok = {false};
-        records.computeIfPresent(c.id(), (id, current) -> {
+        updateIfPresent(c.id(), (id, current) -> {
             if (current.version() >= version) {
                 ok[0] = true;
                 locks.fromOwner(id, lock);
@@ -107,7 +149,7 @@ final class LocalSessions {
     void applyFull(SessionRecord r, boolean authoritative, LockState lock) {
         if (authoritative) {
             tombstones.remove(r.id());
-            records.compute(r.id(), (id, current) -> {
+            update(r.id(), (id, current) -> {
                 locks.fromOwner(id, lock);
                 return current != null && current.version() > r.version() ? current : r;
             });
@@ -116,7 +158,7 @@ final class LocalSessions {
         if (hasTombstone(r.id())) {
             return;
         }
-        records.compute(r.id(), (id, current) -> {
+        update(r.id(), (id, current) -> {
             locks.merge(id, lock);
             return current == null || newer(r, current) ? r : current;
         });
@@ -128,7 +170,7 @@ final class LocalSessions {
      */
     boolean applyLock(String id, LockState lock, long accessedTime) {
         boolean[] held = {false};
-        records.computeIfPresent(id, (k, r) -> {
+        updateIfPresent(id, (k, r) -> {
             held[0] = true;
             locks.fromOwner(id, lock);
             return touched(r, accessedTime);
@@ -159,7 +201,7 @@ final class LocalSessions {
     /** Removes the record and its lock state in one step (a concurrent {@link #applyLock} sees both or neither). */
     private SessionRecord forget(String id) {
         SessionRecord[] removed = new SessionRecord[1];
-        records.computeIfPresent(id, (k, r) -> {
+        updateIfPresent(id, (k, r) -> {
             removed[0] = r;
             locks.forget(id);
             return null;
@@ -181,13 +223,61 @@ final class LocalSessions {
 
     /** Access time only; never creates, never moves time backwards, no version bump. */
     void touch(String id, long lastAccessedTime) {
-        records.computeIfPresent(id, (k, r) -> touched(r, lastAccessedTime));
+        updateIfPresent(id, (k, r) -> touched(r, lastAccessedTime));
     }
 
     private static SessionRecord touched(SessionRecord r, long lastAccessedTime) {
         return r.lastAccessedTime() >= lastAccessedTime ? r
                 : new SessionRecord(r.id(), r.version(), r.creationTime(), lastAccessedTime, r.maxInactiveSeconds(),
-                r.attributes());
+                r.attributes(), r.principal());
+    }
+
+    /**
+     * The held sessions indexed under {@code name} that {@code include} accepts and that are not expired at
+     * {@code nowMillis}: from the index, never a look at every session.
+     */
+    List<String> indexed(String name, long nowMillis, Predicate<String> include) {
+        List<String> ids = new ArrayList<>();
+        for (String id : principals.ids(name)) {
+            SessionRecord r = records.get(id);
+            if (r != null && name.equals(r.principal()) && !r.isExpiredAt(nowMillis) && include.test(id)) {
+                ids.add(id);
+            }
+        }
+        return ids;
+    }
+
+    /**
+     * Up to {@code max} held sessions that {@code include} accepts, in id order after {@code after} (null: from the
+     * first): a slice of the walk.
+     */
+    List<SessionSummary> inOrder(String after, int max, Predicate<String> include) {
+        List<SessionSummary> slice = new ArrayList<>();
+        for (String id : after == null ? order : order.tailSet(after, false)) {
+            if (slice.size() >= max) {
+                break;
+            }
+            SessionRecord r = records.get(id);
+            if (r != null && include.test(id)) {
+                slice.add(SessionSummary.of(r));
+            }
+        }
+        return slice;
+    }
+
+    /** The ids indexed under {@code name} here, unchecked: for tests. */
+    Set<String> indexedIds(String name) {
+        return Set.copyOf(principals.ids(name));
+    }
+
+    /** How many names the index holds: for tests (it never outlives its sessions). */
+    int indexedNames() {
+        return principals.names();
+    }
+
+    /** How many ids the walk's order holds: for tests (it matches the records). */
+    int orderedIds() {
+        return order.size();
     }
 
     /** Ids of expired sessions that {@code mine} accepts, at most {@code limit}. */

@@ -23,6 +23,7 @@ final class Membership {
     private volatile Topology topology;
     // Guarded by this: the view's members, those known to be ready, and whether this node is.
     private List<Address> members = List.of();
+    private long viewId;
     private final Set<Address> readyMembers = new LinkedHashSet<>();
     private boolean selfReady;
 
@@ -45,6 +46,7 @@ final class Membership {
     synchronized boolean viewAccepted(View view) {
         boolean merged = view instanceof MergeView;
         members = view.getMembers();
+        viewId = view.getViewId().getId();
         if (merged) {
             readyMembers.addAll(members);
         }
@@ -79,11 +81,12 @@ final class Membership {
         }
         if (members.isEmpty() && channel.getView() != null) {
             members = channel.getView().getMembers();
+            viewId = channel.getView().getViewId().getId();
         }
         Set<Address> ready = new LinkedHashSet<>(readyMembers);
         if (selfReady) {
             ready.add(self);
         }
-        topology = new Topology(self, members, ready, replication, backups);
+        topology = new Topology(self, members, ready, replication, backups, viewId);
     }
 }

@@ -110,8 +110,9 @@ final class OwnerSide {
     }
 
     private byte[] write(Wire.In in) {
-        ChangeSet c = in.change();
+        ChangeSet read = in.change();
         Fence fence = in.fence();
+        ChangeSet c = Wire.withPrincipal(read, in.principalChangeTail());
         in.end();
         return underLock(c.id(), t -> {
             SessionRecord current = local.get(c.id()).orElse(null);
@@ -179,8 +180,9 @@ final class OwnerSide {
             }
             SessionRecord r = current.get();
             SessionRecord moved = new SessionRecord(newId, r.version(), r.creationTime(), r.lastAccessedTime(),
-                    r.maxInactiveSeconds(), r.attributes());
-            Wire.Out install = new Wire.Out(Kind.INSTALL).record(moved).lock(lockTable.state(oldId));
+                    r.maxInactiveSeconds(), r.attributes(), r.principal()); // the new id takes the old one's place
+            Wire.Out install = new Wire.Out(Kind.INSTALL).record(moved).lock(lockTable.state(oldId))
+                    .principalTail(moved.principal());
             Wire.In answer = router.route(newId, install.bytes());
             boolean installed = answer.bool();
             if (installed) {
@@ -193,8 +195,9 @@ final class OwnerSide {
     }
 
     private byte[] install(Wire.In in) {
-        SessionRecord r = in.record();
+        SessionRecord read = in.record();
         LockState lock = in.lock();
+        SessionRecord r = Wire.withPrincipal(read, in.principalTail());
         in.end();
         return underLock(r.id(), t -> {
             if (local.get(r.id()).isPresent()) {
@@ -243,7 +246,7 @@ final class OwnerSide {
             local.remove(id);
             replicator.remove(t, id);
             evictor.accept(id, origin);
-            return new Wire.Out(Kind.R_CLAIM).i8(2).record(r).bytes();
+            return new Wire.Out(Kind.R_CLAIM).i8(2).record(r).principalTail(r.principal()).bytes();
         });
     }
 
@@ -256,7 +259,7 @@ final class OwnerSide {
         }
         Optional<SessionRecord> r = local.get(id);
         Wire.Out out = new Wire.Out(Kind.R_RECORD).bool(r.isPresent());
-        r.ifPresent(out::record);
+        r.ifPresent(record -> out.record(record).principalTail(record.principal()));
         return out.bytes();
     }
 

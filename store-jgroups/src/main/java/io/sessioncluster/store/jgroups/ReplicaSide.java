@@ -5,8 +5,9 @@ import io.sessioncluster.core.SessionRecord;
 
 /**
  * A copy holder's side of replication: applies what a session's owner sends ({@code REPL_*}) to this node's copies,
- * with the session's lock state ({@link LockTable#fromOwner}). A delta that does not follow the copy's version, or a
- * lock state for a session this node does not hold yet, asks the owner for the whole record instead.
+ * with the session's lock state ({@link LockTable#fromOwner}) and principal name (the messages' trailer, {@link Wire}).
+ * A delta that does not follow the copy's version, or a lock state for a session this node does not hold yet, asks the
+ * owner for the whole record instead.
  */
 final class ReplicaSide {
 
@@ -20,15 +21,17 @@ final class ReplicaSide {
         switch (in.kind) {
             case Kind.REPL_DELTA -> {
                 long version = in.i64();
-                ChangeSet c = in.change();
+                ChangeSet read = in.change();
                 LockState lock = in.lock();
+                ChangeSet c = Wire.withPrincipal(read, in.principalChangeTail());
                 in.end();
                 return new Wire.Out(local.applyDelta(c, version, lock) ? Kind.R_ACK : Kind.R_NEED_FULL).bytes();
             }
             case Kind.REPL_FULL -> {
                 boolean authoritative = in.bool();
-                SessionRecord r = in.record();
+                SessionRecord read = in.record();
                 LockState lock = in.lock();
+                SessionRecord r = Wire.withPrincipal(read, in.principalTail());
                 in.end();
                 local.applyFull(r, authoritative, lock);
             }

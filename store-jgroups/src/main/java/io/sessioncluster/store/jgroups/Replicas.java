@@ -30,7 +30,8 @@ final class Replicas implements OwnerSide.Replicator {
 
     @Override
     public void delta(Topology t, ChangeSet c, SessionRecord result, LockState lock) {
-        byte[] body = new Wire.Out(Kind.REPL_DELTA).i64(result.version()).change(c).lock(lock).bytes();
+        byte[] body = new Wire.Out(Kind.REPL_DELTA).i64(result.version()).change(c).lock(lock)
+                .principalChangeTail(c.principal()).bytes();
         callAndCatchUp(t, result, lock, body, "replicate");
     }
 
@@ -46,7 +47,8 @@ final class Replicas implements OwnerSide.Replicator {
     }
 
     void fullTo(java.util.Collection<Address> targets, SessionRecord r, LockState lock, boolean authoritative) {
-        byte[] body = new Wire.Out(Kind.REPL_FULL).bool(authoritative).record(r).lock(lock).bytes();
+        byte[] body = new Wire.Out(Kind.REPL_FULL).bool(authoritative).record(r).lock(lock)
+                .principalTail(r.principal()).bytes();
         messaging.callAll(targets, body, timeoutMillis, "replicate session " + SessionIds.redact(r.id()));
     }
 

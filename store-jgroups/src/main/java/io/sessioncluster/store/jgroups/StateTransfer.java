@@ -9,6 +9,7 @@ import org.jgroups.UnreachableException;
 
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -17,7 +18,7 @@ import java.util.function.Consumer;
 /**
  * State transfer, used by a joining node and after a merge: the node asks every other member, page by page in id
  * order, for the sessions it will hold (all of them in mode all; those it owns or backs up in primary-backup)
- * with their lock states and, on the first page, every tombstone. What arrives is merged by
+ * with their lock states and principal names and, on the first page, every tombstone. What arrives is merged by
  * {@link LocalSessions#applyFull} (newer version wins, tombstones win, locks merge by token) and
  * {@link LocalSessions#tombstone}.
  */
@@ -54,27 +55,17 @@ final class StateTransfer {
                     if (cursor != null) {
                         ask.id(cursor);
                     }
-                    Wire.In in = new Wire.In(messaging.call(member, ask.bytes(), timeoutMillis), maxMessageBytes);
-                    if (in.kind != Kind.R_STATE) {
-                        throw new Wire.Malformed("unexpected answer " + in.kind + " to a state request");
+                    Page page = read(messaging.call(member, ask.bytes(), timeoutMillis), maxMessageBytes);
+                    // Applied once the whole page was read: a malformed page changes nothing.
+                    for (int i = 0; i < page.records().size(); i++) {
+                        local.applyFull(page.records().get(i), false, page.locks().get(i));
+                        cursor = page.records().get(i).id();
                     }
-                    boolean ready = in.bool();
-                    boolean more = in.bool();
-                    int n = in.count(8);
-                    for (int i = 0; i < n; i++) {
-                        SessionRecord r = in.record();
-                        local.applyFull(r, false, in.lock());
-                        cursor = r.id();
-                    }
-                    int tombstones = in.count(9);
-                    for (int i = 0; i < tombstones; i++) {
-                        local.tombstone(in.id(), in.i64());
-                    }
-                    in.end();
-                    if (ready) {
+                    page.tombstones().forEach(local::tombstone);
+                    if (page.ready()) {
                         readyMember.accept(member);
                     }
-                    if (!more || n == 0) {
+                    if (!page.more() || page.records().isEmpty()) {
                         break;
                     }
                 }
@@ -84,6 +75,43 @@ final class StateTransfer {
                 throw new StoreUnavailableException("state transfer from " + member + " failed: " + e.getMessage(), e);
             }
         }
+    }
+
+    /** One answer to {@code STATE}: records with their locks (and principals), tombstones, and whether more follow. */
+    record Page(boolean ready, boolean more, List<SessionRecord> records, List<LockState> locks,
+                Map<String, Long> tombstones) {
+    }
+
+    /** Reads a whole {@code R_STATE}, the principals' trailer included (see {@link Wire}). */
+    static Page read(byte[] answer, int maxMessageBytes) {
+        Wire.In in = new Wire.In(answer, maxMessageBytes);
+        if (in.kind != Kind.R_STATE) {
+            throw new Wire.Malformed("unexpected answer " + in.kind + " to a state request");
+        }
+        boolean ready = in.bool();
+        boolean more = in.bool();
+        int n = in.count(8);
+        List<SessionRecord> records = new ArrayList<>(n);
+        List<LockState> locks = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            records.add(in.record());
+            locks.add(in.lock());
+        }
+        int count = in.count(9);
+        Map<String, Long> tombstones = new LinkedHashMap<>();
+        for (int i = 0; i < count; i++) {
+            tombstones.merge(in.id(), in.i64(), Math::max);
+        }
+        if (in.hasRemaining()) { // one principal per record, sent when one of them has a name
+            if (in.i32() != n) {
+                throw new Wire.Malformed("principals of a state page are not one per record");
+            }
+            for (int i = 0; i < n; i++) {
+                records.set(i, Wire.withPrincipal(records.get(i), in.principal()));
+            }
+        }
+        in.end();
+        return new Page(ready, more, records, locks, tombstones);
     }
 
     /** One page of what {@code requester} should hold, after the cursor in id order; tombstones on the first page. */
@@ -122,6 +150,10 @@ final class StateTransfer {
             tombstones.forEach((id, until) -> out.id(id).i64(until));
         } else {
             out.i32(0);
+        }
+        if (page.stream().anyMatch(r -> r.principal() != null)) {
+            out.i32(page.size());
+            page.forEach(r -> out.principal(r.principal()));
         }
         return out.bytes();
     }

@@ -25,9 +25,18 @@ final class Topology {
     private final List<LongHashFunction> readyHashes;
     private final Replication replication;
     private final int backups;
+    private final long viewId;
 
+    /** A picture outside any view: a ranking ({@link PartitionGuard}), or a test's. */
     Topology(Address self, Collection<Address> members, Collection<Address> ready, Replication replication, int backups) {
+        this(self, members, ready, replication, backups, 0);
+    }
+
+    /** {@code viewId}: the number of the view the members are from, which cluster-wide questions compare. */
+    Topology(Address self, Collection<Address> members, Collection<Address> ready, Replication replication, int backups,
+             long viewId) {
         this.self = self;
+        this.viewId = viewId;
         this.members = List.copyOf(members);
         List<Address> r = new ArrayList<>();
         for (Address a : members) {
@@ -50,11 +59,33 @@ final class Topology {
         m.add(member);
         Set<Address> r = new LinkedHashSet<>(ready);
         r.add(member);
-        return new Topology(self, m, r, replication, backups);
+        return new Topology(self, m, r, replication, backups, viewId);
+    }
+
+    /**
+     * This picture with this member counted ready: the sessions it owns once its state transfer is done. A joining
+     * member answers the cluster-wide questions ({@link PrincipalLookup}, {@link SessionWalk}) for those, with what it
+     * received so far, while the others still count the old owner: no session falls between the two as it moves.
+     */
+    Topology withSelfReady() {
+        return isReady(self) ? this : withReadyMember(self);
+    }
+
+    /** Whether this member is the primary of {@code id}. */
+    boolean isPrimary(String id) {
+        return self.equals(primary(id));
     }
 
     Topology withMembers(Collection<Address> newMembers, Collection<Address> newReady) {
-        return new Topology(self, newMembers, newReady, replication, backups);
+        return new Topology(self, newMembers, newReady, replication, backups, viewId);
+    }
+
+    /**
+     * The number of the view this picture is from (JGroups numbers a cluster's views in order). Members that answer a
+     * cluster-wide question for different views may both skip a session that moves between them ({@link EveryMember}).
+     */
+    long viewId() {
+        return viewId;
     }
 
     Address self() {

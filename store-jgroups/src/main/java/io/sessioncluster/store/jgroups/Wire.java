@@ -3,8 +3,11 @@ package io.sessioncluster.store.jgroups;
 import io.sessioncluster.core.ChangeSet;
 import io.sessioncluster.core.Fence;
 import io.sessioncluster.core.LockAttempt;
+import io.sessioncluster.core.PrincipalChange;
 import io.sessioncluster.core.SessionIds;
 import io.sessioncluster.core.SessionRecord;
+import io.sessioncluster.core.SessionSummary;
+import io.sessioncluster.core.store.StoreException;
 import org.jgroups.util.UUID;
 
 import java.io.ByteArrayOutputStream;
@@ -38,17 +41,66 @@ import java.util.Set;
  * holder   = 0 | 1 mostSigBits(long) leastSigBits(long)    the holder's member UUID, if known
  * attempt  = 0 (missing) | 1 remaining(long) (held) | 2 token(long) version(long) (granted)
  * member   = mostSigBits(long) leastSigBits(long)           a member's UUID
+ * pname    = length(int) UTF-8 bytes          a principal name: 1..256 characters, at most MAX_PRINCIPAL_BYTES
+ * principal = 0 (none, or cleared) | 1 pname
+ * summary  = id created(long) accessed(long) maxInactive(int) principal
  * </pre>
  * Leases and tokens of requests ({@code LOCK}, {@code RENEW}, {@code UNLOCK}) are positive; an access time is not
  * negative; a clock reading ({@code R_TIME}) is positive.
+ *
+ * <h2>The principal: a trailer, so that format 2 stays one format</h2>
+ * A record's principal name and a change set's {@link PrincipalChange} travel as an optional {@code principal} after
+ * everything else of the message that carries the record or change ({@link Out#principalTail},
+ * {@link Out#principalChangeTail}, read with {@link In#principalTail}, {@link In#principalChangeTail}); a state page
+ * carries one {@code principal} per record after its tombstones, only if one of its records has a name. Nothing
+ * there means no name, or for a change "unchanged". So a message without a name is byte for byte what a node of the
+ * previous release sends and reads, a message of such a node reads here as "no name", and a message with a name is
+ * refused by such a node as having trailing bytes: dropped and logged, never read as something else.
  */
 final class Wire {
 
     /** Bumped on any incompatible change; a message with another format byte is dropped. */
     static final byte FORMAT = 2;
     static final int MAX_NAME_BYTES = 64 * 1024;
+    /** A principal name's UTF-8 bytes: 3 per character at most (a surrogate pair is 2 characters, 4 bytes). */
+    static final int MAX_PRINCIPAL_BYTES = 3 * PrincipalChange.MAX_NAME_LENGTH;
 
     private Wire() {
+    }
+
+    /** Whether {@code id} can travel as an {@code id}: a well-formed session id without a route. */
+    static boolean isId(String id) {
+        return SessionIds.isWellFormed(id) && id.indexOf('.') < 0;
+    }
+
+    /** {@code r} indexed under {@code principal} (what the message's principal trailer said; null: none). */
+    static SessionRecord withPrincipal(SessionRecord r, String principal) {
+        return principal == null ? r : new SessionRecord(r.id(), r.version(), r.creationTime(), r.lastAccessedTime(),
+                r.maxInactiveSeconds(), r.attributes(), principal);
+    }
+
+    /** Whether {@code s} has no unpaired surrogate, so that UTF-8 carries it unchanged. */
+    static boolean isWellFormedUtf16(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The bytes {@link Out#summary} writes for {@code s}. */
+    static int summaryBytes(SessionSummary s) {
+        int principal = s.principal() == null ? 1 : 1 + 4 + s.principal().getBytes(StandardCharsets.UTF_8).length;
+        return 1 + s.id().length() + 8 + 8 + 4 + principal;
+    }
+
+    /** {@code c} with the principal change of the message's trailer (no copy when unchanged: the common case). */
+    static ChangeSet withPrincipal(ChangeSet c, PrincipalChange change) {
+        return change.changed() ? c.withPrincipal(change) : c;
     }
 
     /** A message that does not follow the format: dropped, with a rate-limited log line. */
@@ -125,6 +177,38 @@ final class Wire {
             i32(c.removedAttributes().size());
             c.removedAttributes().forEach(this::name);
             return this;
+        }
+
+        /**
+         * A principal name alone (the question of {@code SESSIONS_OF}).
+         *
+         * @throws StoreException if it is not well-formed UTF-16: UTF-8 would turn it into another name
+         */
+        Out principalName(String name) {
+            if (!isWellFormedUtf16(name)) {
+                throw new StoreException("a principal name with an unpaired surrogate cannot be indexed");
+            }
+            return name(name);
+        }
+
+        /** {@code principal}: a name, or 0 for none. */
+        Out principal(String name) {
+            return name == null ? i8(0) : i8(1).principalName(name);
+        }
+
+        /** The record's principal as the message's trailer: nothing when it has none. Written last. */
+        Out principalTail(String name) {
+            return name == null ? this : principal(name);
+        }
+
+        /** The change set's principal change as the message's trailer: nothing when unchanged. Written last. */
+        Out principalChangeTail(PrincipalChange change) {
+            return change.changed() ? principal(change.name()) : this;
+        }
+
+        Out summary(SessionSummary s) {
+            id(s.id()).i64(s.creationTime()).i64(s.lastAccessedTime()).i32(s.maxInactiveSeconds());
+            return principal(s.principal());
         }
 
         Out fence(Fence f) {
@@ -231,7 +315,7 @@ final class Wire {
             byte[] b = new byte[length];
             get(length).get(b);
             String id = new String(b, StandardCharsets.US_ASCII);
-            if (!SessionIds.isWellFormed(id) || id.indexOf('.') >= 0) {
+            if (!isId(id)) {
                 throw new Malformed("malformed session id " + SessionIds.redact(id));
             }
             return id;
@@ -242,13 +326,65 @@ final class Wire {
             if (length < 0 || length > MAX_NAME_BYTES) {
                 throw new Malformed("attribute name of " + length + " bytes");
             }
+            return utf8(length, "attribute name");
+        }
+
+        /** A principal name: 1 to {@link PrincipalChange#MAX_NAME_LENGTH} characters of strict UTF-8. */
+        String principalName() {
+            int length = i32();
+            if (length < 1 || length > MAX_PRINCIPAL_BYTES) {
+                throw new Malformed("principal name of " + length + " bytes");
+            }
+            String name = utf8(length, "principal name");
+            if (!PrincipalChange.isIndexable(name)) {
+                throw new Malformed("principal name of " + name.length() + " characters");
+            }
+            return name;
+        }
+
+        /** {@code principal}: null for none. */
+        String principal() {
+            return switch (i8()) {
+                case 0 -> null;
+                case 1 -> principalName();
+                default -> throw new Malformed("unknown principal tag");
+            };
+        }
+
+        /** The principal trailer of a message carrying a record: null when there is none. Read last. */
+        String principalTail() {
+            return buf.hasRemaining() ? principal() : null;
+        }
+
+        /** The principal trailer of a message carrying a change set: unchanged when there is none. Read last. */
+        PrincipalChange principalChangeTail() {
+            if (!buf.hasRemaining()) {
+                return PrincipalChange.UNCHANGED;
+            }
+            String name = principal();
+            return name == null ? PrincipalChange.CLEARED : PrincipalChange.to(name);
+        }
+
+        boolean hasRemaining() {
+            return buf.hasRemaining();
+        }
+
+        SessionSummary summary() {
+            String id = id();
+            long created = i64();
+            long accessed = i64();
+            int maxInactive = i32();
+            return new SessionSummary(id, created, accessed, maxInactive, principal());
+        }
+
+        private String utf8(int length, String what) {
             byte[] b = new byte[length];
             get(length).get(b);
             try {
                 return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
                         .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(b)).toString();
             } catch (CharacterCodingException e) {
-                throw new Malformed("attribute name is not UTF-8");
+                throw new Malformed(what + " is not UTF-8");
             }
         }
 

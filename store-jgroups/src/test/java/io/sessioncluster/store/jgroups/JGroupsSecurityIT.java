@@ -1,5 +1,8 @@
 package io.sessioncluster.store.jgroups;
 
+import io.sessioncluster.core.Fence;
+import io.sessioncluster.core.PrincipalChange;
+import io.sessioncluster.core.SessionRecord;
 import io.sessioncluster.core.WriteResult;
 import org.jgroups.Address;
 import org.jgroups.BytesMessage;
@@ -14,6 +17,7 @@ import org.junit.jupiter.api.Timeout;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.logging.Handler;
@@ -28,8 +32,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Untrusted peers: a member without the cluster's secret can neither join nor read; malformed and oversized
- * messages from a member (lock requests and lock replication included) are dropped with a log line and change
- * nothing.
+ * messages from a member (lock requests and lock replication, principal names and the index's questions included)
+ * are dropped with a log line and change nothing.
  */
 @Timeout(120)
 class JGroupsSecurityIT {
@@ -120,6 +124,12 @@ class JGroupsSecurityIT {
                 new Wire.Out(Kind.TIME).i8(0).bytes(),                              // trailing byte
                 new Wire.Out(Kind.MEMBERS).i64(1).bytes(),                          // trailing bytes
                 new Wire.Out(Kind.LEAVING).id("kept").bytes(),                      // trailing bytes
+                new Wire.Out(Kind.WRITE).change(update("kept", "x", "evil")).fence(Fence.NONE).i8(1)
+                        .name("m".repeat(PrincipalChange.MAX_NAME_LENGTH + 1)).bytes(), // a principal name too long
+                new Wire.Out(Kind.REPL_FULL).bool(true).record(new SessionRecord("kept", 9, 1, 1, 60, Map.of()))
+                        .lock(LockState.NONE).i8(5).bytes(),                        // an unknown principal tag
+                new Wire.Out(Kind.SESSIONS_OF).i64(1).i32(0).i64(1).bytes(),        // an empty principal name
+                new Wire.Out(Kind.PAGE).i64(1).bool(false).i32(0).bytes(),          // a page of 0 sessions
                 oversized());
         for (byte[] body : garbage) {
             Object answer = dispatcher.sendMessage(new BytesMessage(target, body),
@@ -129,6 +139,7 @@ class JGroupsSecurityIT {
 
         assertThat(logged).anyMatch(line -> line.contains("dropped a malformed message"));
         assertThat(a.load("kept")).isPresent();
+        assertThat(a.load("kept").orElseThrow().principal()).isNull();
         assertThat(a.write(update("kept", "x", "2"))).isEqualTo(WriteResult.written(2));
         assertThat(a.lock("kept", 1000)).isInstanceOf(io.sessioncluster.core.LockAttempt.Granted.class);
         assertThat(a.storeTimeMillis()).isPositive();

@@ -3,7 +3,10 @@ package io.sessioncluster.store.jgroups;
 import io.sessioncluster.core.ChangeSet;
 import io.sessioncluster.core.Fence;
 import io.sessioncluster.core.LockAttempt;
+import io.sessioncluster.core.PrincipalChange;
 import io.sessioncluster.core.SessionRecord;
+import io.sessioncluster.core.SessionSummary;
+import io.sessioncluster.core.WriteResult;
 import org.jgroups.util.UUID;
 import org.junit.jupiter.api.Test;
 
@@ -12,6 +15,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -210,6 +214,176 @@ class JGroupsWireTest {
         assertMembersRefused(new Wire.Out(Kind.R_MEMBERS).i32(1).member(absent).i32(1).member(absent).i64(9).i8(0),
                 "1 trailing bytes");
         assertMembersRefused(new Wire.Out(Kind.R_MEMBERS).i32(1).member(present), "truncated");
+    }
+
+    @Test
+    void principalsTravelAsATrailerThatMessagesWithoutOneDoNotHave() {
+        String longest = "😀".repeat(PrincipalChange.MAX_NAME_LENGTH / 2); // 256 characters, 512 bytes
+        SessionRecord plain = new SessionRecord("abc", 3, 1, 2, 60, Map.of("a", new byte[] {1}));
+        SessionRecord indexed = Wire.withPrincipal(plain, "alice");
+        LockState lock = new LockState(4, 0, null);
+
+        byte[] without = new Wire.Out(Kind.REPL_FULL).bool(true).record(plain).lock(lock).principalTail(null).bytes();
+        assertThat(without).isEqualTo(new Wire.Out(Kind.REPL_FULL).bool(true).record(plain).lock(lock).bytes());
+        Wire.In in = new Wire.In(without, MAX);
+        in.bool();
+        SessionRecord read = in.record();
+        in.lock();
+        assertThat(Wire.withPrincipal(read, in.principalTail())).isEqualTo(plain);
+        in.end();
+
+        Wire.In with = in(new Wire.Out(Kind.REPL_FULL).bool(true).record(indexed).lock(lock)
+                .principalTail(indexed.principal()));
+        with.bool();
+        read = with.record();
+        with.lock();
+        assertThat(Wire.withPrincipal(read, with.principalTail())).isEqualTo(indexed)
+                .extracting(SessionRecord::principal).isEqualTo("alice");
+        with.end();
+
+        ChangeSet change = new ChangeSet("abc", false, 1, 2, 60, Map.of(), Set.of("gone"));
+        for (PrincipalChange p : List.of(PrincipalChange.UNCHANGED, PrincipalChange.CLEARED, PrincipalChange.to("bob"),
+                PrincipalChange.to(longest), PrincipalChange.to("'; drop table x; --"))) {
+            Wire.In write = in(new Wire.Out(Kind.WRITE).change(change).fence(Fence.NONE).principalChangeTail(p));
+            ChangeSet c = write.change();
+            write.fence();
+            assertThat(Wire.withPrincipal(c, write.principalChangeTail())).isEqualTo(change.withPrincipal(p));
+            write.end();
+        }
+        assertThat(new Wire.Out(Kind.WRITE).change(change).fence(Fence.NONE)
+                .principalChangeTail(PrincipalChange.UNCHANGED).bytes())
+                .isEqualTo(new Wire.Out(Kind.WRITE).change(change).fence(Fence.NONE).bytes());
+
+        List<SessionSummary> summaries = List.of(new SessionSummary("a", 1, 2, 3, null),
+                new SessionSummary("b-_C", 4, 5, -1, longest));
+        Wire.Out page = new Wire.Out(Kind.R_PAGE);
+        summaries.forEach(page::summary);
+        Wire.In pageIn = in(page);
+        for (SessionSummary summary : summaries) {
+            assertThat(pageIn.summary()).usingRecursiveComparison().isEqualTo(summary);
+        }
+        pageIn.end();
+    }
+
+    @Test
+    void statePagesCarryPrincipalsOnlyWhenARecordHasOne() {
+        SessionRecord plain = new SessionRecord("a1", 1, 1, 1, 60, Map.of());
+        SessionRecord indexed = new SessionRecord("b2", 2, 1, 1, 60, Map.of(), "carol");
+        byte[] old = new Wire.Out(Kind.R_STATE).bool(true).bool(false).i32(1).record(plain).lock(LockState.NONE)
+                .i32(1).id("gone").i64(99).bytes();
+        StateTransfer.Page page = StateTransfer.read(old, MAX);
+        assertThat(page.records()).containsExactly(plain);
+        assertThat(page.tombstones()).containsEntry("gone", 99L);
+
+        byte[] withNames = new Wire.Out(Kind.R_STATE).bool(true).bool(true).i32(2).record(plain).lock(LockState.NONE)
+                .record(indexed).lock(LockState.NONE).i32(0).i32(2).principal(null).principal("carol").bytes();
+        assertThat(StateTransfer.read(withNames, MAX).records()).containsExactly(plain, indexed);
+
+        byte[] short1 = new Wire.Out(Kind.R_STATE).bool(true).bool(false).i32(2).record(plain).lock(LockState.NONE)
+                .record(indexed).lock(LockState.NONE).i32(0).i32(1).principal("carol").bytes();
+        assertThatThrownBy(() -> StateTransfer.read(short1, MAX)).isInstanceOf(Wire.Malformed.class)
+                .hasMessageContaining("not one per record");
+        byte[] truncated = new Wire.Out(Kind.R_STATE).bool(true).bool(false).i32(1).record(plain).lock(LockState.NONE)
+                .i32(0).i32(1).bytes();
+        assertThatThrownBy(() -> StateTransfer.read(truncated, MAX)).isInstanceOf(Wire.Malformed.class)
+                .hasMessageContaining("truncated");
+        byte[] badTag = new Wire.Out(Kind.R_STATE).bool(true).bool(false).i32(1).record(plain).lock(LockState.NONE)
+                .i32(0).i32(1).i8(7).bytes();
+        assertThatThrownBy(() -> StateTransfer.read(badTag, MAX)).isInstanceOf(Wire.Malformed.class)
+                .hasMessageContaining("unknown principal tag");
+    }
+
+    @Test
+    void rejectsMalformedPrincipals() {
+        assertPrincipalRefused(new Wire.Out(Kind.WRITE).i8(2), "unknown principal tag");
+        assertPrincipalRefused(new Wire.Out(Kind.WRITE).i8(1).i32(0), "principal name of 0 bytes");
+        assertPrincipalRefused(new Wire.Out(Kind.WRITE).i8(1).i32(-1), "principal name of -1 bytes");
+        assertPrincipalRefused(new Wire.Out(Kind.WRITE).i8(1).i32(Wire.MAX_PRINCIPAL_BYTES + 1),
+                "principal name of " + (Wire.MAX_PRINCIPAL_BYTES + 1) + " bytes");
+        assertPrincipalRefused(new Wire.Out(Kind.WRITE).i8(1).name("a".repeat(PrincipalChange.MAX_NAME_LENGTH + 1)),
+                "principal name of 257 characters");
+        assertPrincipalRefused(new Wire.Out(Kind.WRITE).i8(1).i32(2).i8(0xc3).i8(0x28), "principal name is not UTF-8");
+        assertPrincipalRefused(new Wire.Out(Kind.WRITE).i8(1).i32(5).i8('a'), "truncated");
+        assertPrincipalRefused(new Wire.Out(Kind.WRITE).i8(1), "truncated");
+
+        // A name UTF-8 cannot carry unchanged (an unpaired surrogate) never leaves: it would arrive as another name.
+        for (String unpaired : List.of("\uD800", "a\uDC00b", "ab\uD83D")) {
+            assertThat(Wire.isWellFormedUtf16(unpaired)).as(unpaired).isFalse();
+            assertThatThrownBy(() -> new Wire.Out(Kind.WRITE).principal(unpaired))
+                    .isInstanceOf(io.sessioncluster.core.store.StoreException.class)
+                    .hasMessageContaining("unpaired surrogate").hasMessageNotContaining(unpaired);
+        }
+        assertThat(Wire.isWellFormedUtf16("😀 ümlaut")).isTrue();
+
+        Wire.In trailing = in(new Wire.Out(Kind.WRITE).principal("alice").i8(0));
+        trailing.principalChangeTail();
+        assertThatThrownBy(trailing::end).isInstanceOf(Wire.Malformed.class).hasMessageContaining("1 trailing bytes");
+        assertThatThrownBy(() -> in(new Wire.Out(Kind.R_PAGE).id("a").i64(1).i64(1).i32(1).i8(3)).summary())
+                .isInstanceOf(Wire.Malformed.class).hasMessageContaining("unknown principal tag");
+        assertThatThrownBy(() -> in(new Wire.Out(Kind.SESSIONS_OF).i32(0)).principalName())
+                .isInstanceOf(Wire.Malformed.class).hasMessageContaining("principal name of 0 bytes");
+    }
+
+    @Test
+    void aMalformedPrincipalChangesNothingAtTheOwnerOrACopy() {
+        UUID self = UUID.randomUUID();
+        Topology topology = new Topology(self, List.of(self), List.of(self), Replication.ALL, 0);
+        LocalSessions local = new LocalSessions(60_000, () -> 1_000, new LockTable(() -> 0));
+        OwnerSide owner = new OwnerSide(local, () -> topology, new NoCopies(), null, (id, origin) -> { }, 1_000,
+                id -> true);
+        ChangeSet create = new ChangeSet("abc", true, 1, 1, 60, Map.of(), Set.of(), PrincipalChange.to("alice"));
+        byte[] answer = owner.handle(self, in(new Wire.Out(Kind.WRITE).change(create).fence(Fence.NONE)
+                .principalChangeTail(create.principal())));
+        Wire.In written = new Wire.In(answer, MAX);
+        assertThat(written.i8()).isEqualTo(WriteResult.Status.WRITTEN.ordinal());
+
+        ChangeSet update = new ChangeSet("abc", false, 1, 2, 60, Map.of("x", new byte[] {1}), Set.of());
+        Wire.Out tooLong = new Wire.Out(Kind.WRITE).change(update).fence(Fence.NONE).i8(1)
+                .name("b".repeat(PrincipalChange.MAX_NAME_LENGTH + 1));
+        assertThatThrownBy(() -> owner.handle(self, in(tooLong))).isInstanceOf(Wire.Malformed.class)
+                .hasMessageContaining("257 characters");
+        Wire.Out badTag = new Wire.Out(Kind.REPL_DELTA).i64(2).change(update).lock(LockState.NONE).i8(9);
+        assertThatThrownBy(() -> new ReplicaSide(local).answer(in(badTag))).isInstanceOf(Wire.Malformed.class)
+                .hasMessageContaining("unknown principal tag");
+        Wire.Out badFull = new Wire.Out(Kind.REPL_FULL).bool(true)
+                .record(new SessionRecord("abc", 5, 1, 1, 60, Map.of())).lock(LockState.NONE).i8(1).i32(0);
+        assertThatThrownBy(() -> new ReplicaSide(local).answer(in(badFull))).isInstanceOf(Wire.Malformed.class)
+                .hasMessageContaining("principal name of 0 bytes");
+
+        assertThat(local.get("abc")).map(SessionRecord::version).isEqualTo(Optional.of(1L));
+        assertThat(local.get("abc").orElseThrow().principal()).isEqualTo("alice");
+        assertThat(local.indexedIds("alice")).containsExactly("abc");
+        assertThat(local.indexedNames()).isEqualTo(1);
+    }
+
+    /** A member alone: nothing to replicate to. */
+    private static final class NoCopies implements OwnerSide.Replicator {
+        @Override
+        public void delta(Topology t, ChangeSet c, SessionRecord result, LockState lock) {
+        }
+
+        @Override
+        public void full(Topology t, SessionRecord r, LockState lock) {
+        }
+
+        @Override
+        public void lock(Topology t, SessionRecord r, LockState lock, long accessedTime) {
+        }
+
+        @Override
+        public void remove(Topology t, String id) {
+        }
+
+        @Override
+        public void send(org.jgroups.Address target, byte[] body) {
+        }
+    }
+
+    private static void assertPrincipalRefused(Wire.Out trailer, String reason) {
+        assertThatThrownBy(() -> in(trailer).principalChangeTail()).isInstanceOf(Wire.Malformed.class)
+                .hasMessageContaining(reason);
+        assertThatThrownBy(() -> in(trailer).principalTail()).isInstanceOf(Wire.Malformed.class)
+                .hasMessageContaining(reason);
     }
 
     private static void assertClockRefused(byte[] answer, String reason) {
