@@ -420,7 +420,8 @@ public class ClusteredSingleSignOn extends SingleSignOn {
     /**
      * Ends one associated session through its context's manager: {@code findSession} loads it from the store if this
      * node has no copy, and {@code expireSession} of a {@code ClusteredSessionManager} deletes it from the store
-     * before its listeners fire (a plain {@code Session.expire()} would end the local copy only).
+     * before its listeners fire (as its sessions' own {@code expire()} does; another manager's would end that copy
+     * only).
      */
     private void end(SsoSession key) {
         Manager manager = managerOf(key);
