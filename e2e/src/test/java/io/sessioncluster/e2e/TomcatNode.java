@@ -28,6 +28,7 @@ final class TomcatNode {
     private final Path base;
     private final Path console;
     private final Map<String, String> extraEnvironment = new java.util.LinkedHashMap<>();
+    private final List<String> extraJvmOptions = new java.util.ArrayList<>();
     private Process process;
 
     private TomcatNode(String route, int httpPort, Path home, Path base) {
@@ -167,6 +168,24 @@ final class TomcatNode {
         extraEnvironment.put("FAKETIME_NO_CACHE", "1");
     }
 
+    /**
+     * Adds {@code options} to this node's JVM command line (after the suite's own, in {@code CATALINA_OPTS}, as an
+     * operator's {@code bin/setenv.sh} does), from its next start on. No option may contain a space.
+     */
+    void addJvmOptions(String... options) {
+        for (String option : options) {
+            if (option.isEmpty() || option.chars().anyMatch(Character::isWhitespace)) {
+                throw new IllegalArgumentException("not one JVM option: [" + option + "]");
+            }
+            extraJvmOptions.add(option);
+        }
+    }
+
+    /** Runs this node's JVM with the Java agent {@code jar} and its argument ({@code -javaagent:jar=arguments}). */
+    void addJavaAgent(Path jar, String arguments) {
+        addJvmOptions("-javaagent:" + jar + (arguments == null || arguments.isEmpty() ? "" : "=" + arguments));
+    }
+
     /** SIGSTOP: the JVM freezes, sockets stay open (a long GC pause, a stalled VM); {@link #resume} with SIGCONT. */
     void pause() {
         signal("STOP");
@@ -204,7 +223,8 @@ final class TomcatNode {
         env.put("CATALINA_BASE", base.toString());
         env.put("JAVA_HOME", System.getProperty("java.home"));
         env.put("CATALINA_OPTS", "-Xmx256m -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xss512k"
-                + " -Dsession-cluster.node=" + route);
+                + " -Dsession-cluster.node=" + route
+                + extraJvmOptions.stream().map(option -> " " + option).collect(java.util.stream.Collectors.joining()));
         env.remove("CATALINA_PID");
         env.remove("JAVA_OPTS");
         env.putAll(extraEnvironment);
