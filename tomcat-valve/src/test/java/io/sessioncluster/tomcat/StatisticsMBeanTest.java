@@ -102,13 +102,13 @@ class StatisticsMBeanTest {
     }
 
     /**
-     * The Prometheus JMX exporter configuration of docs/monitoring.md exports every number and boolean of the MBean,
+     * The Prometheus JMX exporter configuration (examples/prometheus/jmx-exporter.yaml) exports every number and boolean of the MBean,
      * under the name its rule gives. The exporter matches each rule against
      * {@code domain<key=value, key=value><>Attribute: value}, as {@code ^.*(?:pattern).*$}, first rule wins.
      */
     @Test
-    void theExporterRulesOfTheMonitoringPageMatchEveryNumberOnce() throws IOException {
-        String page = Files.readString(Path.of("..", "docs", "monitoring.md"));
+    void theExporterRulesOfTheExampleConfigurationMatchEveryNumberOnce() throws IOException {
+        String page = Files.readString(Path.of("..", "examples", "prometheus", "jmx-exporter.yaml"));
         List<String[]> rules = new java.util.ArrayList<>(); // pattern, name
         java.util.regex.Matcher rule = java.util.regex.Pattern
                 .compile("(?m)^  - pattern: '([^']+)'\n    name: (\\S+)").matcher(page);
