@@ -123,7 +123,8 @@ class FaultSuiteIT {
             for (Map.Entry<String, List<LedgerClient>> session : bySession.entrySet()) {
                 List<String> stored = list(cluster.balancer.port, session.getKey());
                 for (LedgerClient client : session.getValue()) {
-                    assertThat(client.sessionsLost()).as(client.name + ": its session vanished (expired early?)").isZero();
+                    assertThat(client.sessionsLost()).as("%s: its session vanished (expired early?); its last attempts:%n%s%n"
+                            + "faults: %s", client.name, client.lastAttempts(), TIMELINE).isZero();
                     assertOnceInOrder(client, stored);
                     acknowledged += client.acknowledged().size();
                 }

@@ -89,6 +89,13 @@ final class LedgerClient implements Runnable {
         }
     }
 
+    /** The last attempts, one per line: what a lost session's client saw before the end. */
+    String lastAttempts() {
+        synchronized (attempts) {
+            return String.join("\n", attempts.subList(Math.max(0, attempts.size() - 10), attempts.size()));
+        }
+    }
+
     void stop() {
         stopped = true;
     }

@@ -70,7 +70,7 @@ final class ClusterRuntime {
             this.writer = new SyncSessionWriter(writes);
         }
         this.clock = new StoreClock(store, System::currentTimeMillis);
-        clock.measure(); // the store may be down: then the flusher measures once it is back
+        clock.measureAtStart(); // the store may be down: then the flusher measures once it is back
         this.touches = new TouchBatcher(store, clock);
         this.auth = new AuthReplication(new AuthStateCodec(codec), manager.getPersistAuthentication());
         this.builder = new ChangeSetBuilder(codec, auth, config.detectMutations(), clock,
@@ -93,7 +93,7 @@ final class ClusterRuntime {
         });
         flusher.scheduleWithFixedDelay(() -> {
             try {
-                if (++ticks % CLOCK_EVERY_TICKS == 0) {
+                if (++ticks % CLOCK_EVERY_TICKS == 0 || !clock.isMeasured()) { // unmeasured: every second
                     clock.measure();
                 }
                 touches.flush();

@@ -58,8 +58,16 @@ final class ExpiryProcessor {
         this.loader = loader;
     }
 
-    /** One background round: local copies that look expired, then sessions nobody holds. Never throws. */
+    /**
+     * One background round: local copies that look expired, then sessions nobody holds. Never throws. Skipped while
+     * the store's clock is not measured yet: this node's own clock may be minutes off, and would claim sessions that
+     * are alive by the store's.
+     */
     void run(long now) {
+        if (!clock.isMeasured()) {
+            log.debug("expiry round skipped: the store's clock is not measured yet");
+            return;
+        }
         List<ClusteredSession> idle = new ArrayList<>();
         for (Session session : manager.localSessions()) {
             if (session instanceof ClusteredSession cs && cs.isUsable() && cs.isIdleExpired(now)) {
@@ -106,6 +114,9 @@ final class ExpiryProcessor {
         String id = session.baseId();
         if (session.hasUnsentChanges() || writer.hasPending(id)) {
             return Outcome.KEPT; // recently used here; its write carries the new access time
+        }
+        if (!clock.isMeasured()) {
+            return Outcome.KEPT; // no expiry decided on this node's own clock: the store's TTL stays the backstop
         }
         ExpiryClaim claim = store.claimIfExpired(id, clock.toStore(now));
         if (claim instanceof ExpiryClaim.Claimed) {

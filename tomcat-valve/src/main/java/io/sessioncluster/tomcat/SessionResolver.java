@@ -180,7 +180,7 @@ final class SessionResolver {
                 return null;
             }
             SessionRecord loaded = record.get();
-            if (loaded.isExpiredAt(clock.toStore(now))) {
+            if (clock.isMeasured() && loaded.isExpiredAt(clock.toStore(now))) {
                 // Expired but not claimed yet: claim it now so its listeners fire once (with the local objects,
                 // if this node holds them), rather than serving it.
                 ExpiryClaim claim = readingRecord(base, () -> expiry.claimNow(base, now, claimed), null);

@@ -62,7 +62,7 @@ final class SsoEntries {
         this.store = store;
         this.codec = codec;
         this.clock = new StoreClock(store, System::currentTimeMillis);
-        clock.measure(); // best effort: a store that is down now is measured by maintain later
+        clock.measureAtStart(); // best effort: a store that is down now is measured by maintain later
         this.touches = new TouchBatcher(store, clock);
         this.minMaxInactiveSeconds = minMaxInactiveSeconds;
     }
@@ -192,6 +192,9 @@ final class SsoEntries {
     void maintain(long nowMillis) {
         clock.measure();
         touches.flush();
+        if (!clock.isMeasured()) {
+            return; // no expiry decided on this node's own clock, which may be minutes off the store's
+        }
         try {
             int expired = store.claimExpired(clock.toStore(nowMillis), SWEEP_LIMIT).size();
             if (expired > 0 && log.isDebugEnabled()) {

@@ -13,7 +13,9 @@ import java.util.function.LongSupplier;
  * node gives the store (access and creation times, the "now" of an expiry claim) is converted to it, and every time
  * the store gives back is converted to the node's clock, so one clock decides expiry for the whole cluster: a node
  * whose clock is minutes off neither expires sessions early nor keeps them alive past their timeout. Until the
- * first measurement (the store is down at start) the offset is zero.
+ * first measurement (the store is down at start, or its first answers were slow) the offset is zero and
+ * {@link #isMeasured()} false: times still go out converted by nothing, but no expiry may be decided on them (a node
+ * minutes ahead would otherwise claim every session as expired).
  */
 final class StoreClock {
 
@@ -26,12 +28,19 @@ final class StoreClock {
 
     private final SessionStore store;
     private final LongSupplier nodeClock;
+    /** Readings at start: the first answers of a fresh connection are often slow (class loading, warm-up). */
+    static final int START_ATTEMPTS = 5;
+
+    private enum Reading { USED, SLOW, FAILED }
+
     private volatile long offset;
     private volatile boolean notable;
+    private volatile boolean measured;
 
     StoreClock(SessionStore store, LongSupplier nodeClock) {
         this.store = store;
         this.nodeClock = nodeClock;
+        this.measured = store == null;
     }
 
     /** The node's own clock, with no store to measure against (tests, and parts used without a store). */
@@ -40,13 +49,41 @@ final class StoreClock {
     }
 
     /**
+     * True once an offset was measured (or there is no store to measure against): only then may this node decide
+     * that a session expired.
+     */
+    boolean isMeasured() {
+        return measured;
+    }
+
+    /**
      * Measures the offset once. Best effort: a store that is down or slow leaves the last offset in place.
      *
      * @return true if the measurement was used
      */
     boolean measure() {
+        return read() == Reading.USED;
+    }
+
+    /**
+     * Measures at start: a reading discarded as slow is taken again, up to {@value #START_ATTEMPTS} times; a store that
+     * does not answer is left to the background measurements.
+     *
+     * @return true if a measurement was used
+     */
+    boolean measureAtStart() {
+        for (int attempt = 0; attempt < START_ATTEMPTS; attempt++) {
+            Reading reading = read();
+            if (reading != Reading.SLOW) {
+                return reading == Reading.USED;
+            }
+        }
+        return false;
+    }
+
+    private Reading read() {
         if (store == null) {
-            return false;
+            return Reading.FAILED;
         }
         long before;
         long storeTime;
@@ -57,19 +94,20 @@ final class StoreClock {
             after = nodeClock.getAsLong();
         } catch (RuntimeException e) {
             log.debug("reading the store's clock failed", e);
-            return false;
+            return Reading.FAILED;
         }
         if (after - before > MAX_ROUND_TRIP_MILLIS || after < before) {
-            return false;
+            return Reading.SLOW;
         }
         long measured = storeTime - (before + (after - before) / 2);
         offset = measured;
+        this.measured = true;
         boolean isNotable = Math.abs(measured) > NOTABLE_OFFSET_MILLIS;
         if (isNotable && !notable) {
             log.warn(sm.getString("clock.offset", Long.valueOf(measured)));
         }
         notable = isNotable;
-        return true;
+        return Reading.USED;
     }
 
     /** The node's clock, epoch ms. */

@@ -86,4 +86,64 @@ class StoreClockTest {
         assertThat(clock.measure()).isFalse();
         assertThat(clock.toStore(5_000)).isEqualTo(5_000);
     }
+
+    @Test
+    void noExpiryIsDecidedUntilAnOffsetWasMeasured() {
+        AtomicLong roundTrip = new AtomicLong(StoreClock.MAX_ROUND_TRIP_MILLIS + 1);
+        ForwardingStore store = new ForwardingStore(InMemorySessionStore.open("clock-test")) {
+            @Override
+            public long storeTimeMillis() {
+                node.addAndGet(roundTrip.get());
+                return node.get();
+            }
+        };
+        StoreClock clock = new StoreClock(store, node::get);
+        assertThat(clock.isMeasured()).as("before any reading").isFalse();
+
+        assertThat(clock.measure()).isFalse();
+        assertThat(clock.isMeasured()).as("after a slow reading").isFalse();
+
+        roundTrip.set(2);
+        assertThat(clock.measure()).isTrue();
+        assertThat(clock.isMeasured()).isTrue();
+        assertThat(StoreClock.local().isMeasured()).as("no store: the node's clock is the clock").isTrue();
+    }
+
+    @Test
+    void atStartASlowFirstReadingIsTakenAgain() {
+        AtomicLong readings = new AtomicLong();
+        ForwardingStore warmingUp = new ForwardingStore(InMemorySessionStore.open("clock-test")) {
+            @Override
+            public long storeTimeMillis() {
+                // The first two answers of a fresh connection are slow (class loading, the first round trip).
+                node.addAndGet(readings.incrementAndGet() <= 2 ? StoreClock.MAX_ROUND_TRIP_MILLIS + 100 : 2);
+                return node.get() + 300_000;
+            }
+        };
+        StoreClock clock = new StoreClock(warmingUp, node::get);
+
+        assertThat(clock.measureAtStart()).isTrue();
+
+        assertThat(readings).hasValue(3);
+        assertThat(clock.isMeasured()).isTrue();
+        assertThat(clock.offsetMillis()).as("within half the 2 ms round trip").isBetween(299_999L, 300_001L);
+    }
+
+    @Test
+    void atStartAStoreThatIsDownIsAskedOnceAndLeftToTheBackgroundMeasurements() {
+        AtomicLong readings = new AtomicLong();
+        ForwardingStore down = new ForwardingStore(InMemorySessionStore.open("clock-test")) {
+            @Override
+            public long storeTimeMillis() {
+                readings.incrementAndGet();
+                throw new StoreUnavailableException("down", null);
+            }
+        };
+        StoreClock clock = new StoreClock(down, node::get);
+
+        assertThat(clock.measureAtStart()).isFalse();
+
+        assertThat(readings).hasValue(1);
+        assertThat(clock.isMeasured()).isFalse();
+    }
 }
