@@ -77,7 +77,7 @@ final class ClusterRuntime {
                 new PrincipalNames(manager.getPrincipalAttribute()));
         this.loader = new SessionLoader(codec, auth, manager::newSession, clock);
         this.expiry = new ExpiryProcessor(manager, copies, store, touches, writer, loader, clock);
-        this.resolver = new SessionResolver(copies, store, loader, auth, expiry, writer, config.sticky(), clock);
+        this.resolver = new SessionResolver(copies, store, loader, auth, expiry, writer, config.sticky());
         this.renames = new RenameAndDelete(store, writer, touches);
         this.users = new UserSessions(manager, store);
         this.listing = new ClusterListing(manager, store, clock, users);

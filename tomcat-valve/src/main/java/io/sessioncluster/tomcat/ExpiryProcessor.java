@@ -133,6 +133,14 @@ final class ExpiryProcessor {
         return Outcome.GONE;
     }
 
+    /**
+     * True if a record loaded from the store has expired by the store's clock; never while that clock is not measured
+     * (this node's own may be minutes off).
+     */
+    boolean isExpired(SessionRecord record, long now) {
+        return clock.isMeasured() && record.isExpiredAt(clock.toStore(now));
+    }
+
     /** The store says this session expired; this node claimed it: fire its listeners here. */
     void expireClaimed(SessionRecord record) {
         ClusteredSession local = copies.get(record.id());

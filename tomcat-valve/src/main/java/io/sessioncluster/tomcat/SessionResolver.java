@@ -46,13 +46,11 @@ final class SessionResolver {
     private final ExpiryProcessor expiry;
     private final SessionWriter writer;
     private final boolean sticky;
-    private final StoreClock clock;
     /** Loads of one session on this node run one at a time; different sessions rarely share a stripe. */
     private final Object[] loadLocks = new Object[LOCK_STRIPES];
 
     SessionResolver(LocalCopies copies, SessionStore store, SessionLoader loader, AuthReplication auth,
-                    ExpiryProcessor expiry, SessionWriter writer, boolean sticky, StoreClock clock) {
-        this.clock = clock;
+                    ExpiryProcessor expiry, SessionWriter writer, boolean sticky) {
         this.copies = copies;
         this.store = store;
         this.loader = loader;
@@ -180,7 +178,7 @@ final class SessionResolver {
                 return null;
             }
             SessionRecord loaded = record.get();
-            if (clock.isMeasured() && loaded.isExpiredAt(clock.toStore(now))) {
+            if (expiry.isExpired(loaded, now)) {
                 // Expired but not claimed yet: claim it now so its listeners fire once (with the local objects,
                 // if this node holds them), rather than serving it.
                 ExpiryClaim claim = readingRecord(base, () -> expiry.claimNow(base, now, claimed), null);

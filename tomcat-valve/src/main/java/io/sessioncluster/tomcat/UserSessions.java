@@ -1,6 +1,5 @@
 package io.sessioncluster.tomcat;
 
-import io.sessioncluster.core.PrincipalChange;
 import io.sessioncluster.core.SessionIds;
 import io.sessioncluster.core.store.SessionStore;
 
@@ -30,11 +29,11 @@ final class UserSessions {
         this.store = store;
     }
 
-    /** The ids (without route) of the live sessions indexed under {@code principal}; empty for a name never indexed. */
+    /**
+     * The ids (without route) of the live sessions indexed under {@code principal}; empty for a name never indexed (the
+     * store answers a name it cannot index, null included, with none).
+     */
     Set<String> idsOf(String principal) {
-        if (!PrincipalChange.isIndexable(principal)) {
-            return Set.of();
-        }
         return store.sessionsOf(principal);
     }
 

@@ -30,18 +30,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 @Timeout(120)
 class JGroupsFailoverIT {
 
-    private final List<JGroupsSessionStore> nodes = new ArrayList<>();
-    private final String cluster = JGroupsTestNodes.freshClusterName("failover");
+    private final JGroupsMembers members = new JGroupsMembers("failover");
 
     @AfterEach
     void closeNodes() {
-        nodes.forEach(JGroupsSessionStore::close);
+        members.close();
     }
 
     private JGroupsSessionStore node(String replication) {
-        JGroupsSessionStore node = JGroupsTestNodes.open(cluster, "replication", replication, "backups", "1");
-        nodes.add(node);
-        return node;
+        return members.node(replication);
     }
 
     @ParameterizedTest
@@ -99,7 +96,7 @@ class JGroupsFailoverIT {
         }
 
         JGroupsTestNodes.crash(c);
-        nodes.remove(c);
+        members.forget(c);
         JGroupsTestNodes.await(Duration.ofSeconds(20),
                 () -> JGroupsTestNodes.viewSize(a) == 2 && JGroupsTestNodes.viewSize(b) == 2, "the crash noticed");
 

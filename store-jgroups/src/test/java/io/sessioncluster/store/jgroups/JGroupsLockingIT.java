@@ -30,18 +30,15 @@ class JGroupsLockingIT {
     /** Far longer than any test: a lock that is granted again before it ran out was released, not expired. */
     private static final long LONG_LEASE = 60_000;
 
-    private final List<JGroupsSessionStore> nodes = new ArrayList<>();
-    private final String cluster = JGroupsTestNodes.freshClusterName("locking");
+    private final JGroupsMembers members = new JGroupsMembers("locking");
 
     @AfterEach
     void closeNodes() {
-        nodes.forEach(JGroupsSessionStore::close);
+        members.close();
     }
 
     private JGroupsSessionStore node(String replication) {
-        JGroupsSessionStore node = JGroupsTestNodes.open(cluster, "replication", replication, "backups", "1");
-        nodes.add(node);
-        return node;
+        return members.node(replication);
     }
 
     @ParameterizedTest(name = "{0}, the holder is the owner: {1}")
@@ -59,8 +56,8 @@ class JGroupsLockingIT {
         long crashedAt = System.nanoTime();
 
         JGroupsTestNodes.crash(holder);
-        nodes.remove(holder);
-        List<JGroupsSessionStore> survivors = new ArrayList<>(nodes);
+        members.forget(holder);
+        List<JGroupsSessionStore> survivors = new ArrayList<>(members.open());
         JGroupsTestNodes.await(Duration.ofSeconds(20),
                 () -> survivors.stream().allMatch(n -> JGroupsTestNodes.viewSize(n) == 2), "the crash noticed");
 
@@ -86,7 +83,7 @@ class JGroupsLockingIT {
         } else {
             owner.close();
         }
-        nodes.remove(owner);
+        members.forget(owner);
         JGroupsTestNodes.await(Duration.ofSeconds(20),
                 () -> JGroupsTestNodes.viewSize(holder) == 2 && JGroupsTestNodes.viewSize(other) == 2, "the owner gone");
         Address next = holder.topology().primary(id);
@@ -112,7 +109,7 @@ class JGroupsLockingIT {
 
     /** An id whose primary owner is {@code owner} in every member's picture. */
     private String ownedBy(JGroupsSessionStore owner, String prefix) {
-        return JGroupsTestNodes.ownedBy(owner, prefix, 1, nodes).get(0);
+        return JGroupsTestNodes.ownedBy(owner, prefix, 1, members.open()).get(0);
     }
 
     private static long granted(LockAttempt attempt) {

@@ -37,18 +37,15 @@ class JGroupsPrincipalIndexIT {
 
     private static final List<String> NAMES = List.of("alice", "bob", "ümlaut ✓");
 
-    private final List<JGroupsSessionStore> nodes = new ArrayList<>();
-    private final String cluster = JGroupsTestNodes.freshClusterName("index");
+    private final JGroupsMembers members = new JGroupsMembers("index");
 
     @AfterEach
     void closeNodes() {
-        nodes.forEach(JGroupsSessionStore::close);
+        members.close();
     }
 
     private JGroupsSessionStore node(String replication) {
-        JGroupsSessionStore node = JGroupsTestNodes.open(cluster, "replication", replication, "backups", "1");
-        nodes.add(node);
-        return node;
+        return members.node(replication);
     }
 
     @ParameterizedTest
@@ -75,7 +72,7 @@ class JGroupsPrincipalIndexIT {
         }
 
         JGroupsTestNodes.crash(c);
-        nodes.remove(c);
+        members.forget(c);
         JGroupsTestNodes.await(Duration.ofSeconds(20),
                 () -> JGroupsTestNodes.viewSize(a) == 2 && JGroupsTestNodes.viewSize(b) == 2, "the crash noticed");
 
@@ -149,7 +146,7 @@ class JGroupsPrincipalIndexIT {
         }
 
         b.close(); // a leave with a goodbye: its sessions move again
-        nodes.remove(b);
+        members.forget(b);
         List<JGroupsSessionStore> three = List.of(a, c, d);
         JGroupsTestNodes.await(Duration.ofSeconds(20), () -> three.stream().allMatch(n -> JGroupsTestNodes.viewSize(n) == 3)
                 && settled(three, 61, "primary-backup"), "b's sessions on two of the three");
@@ -186,7 +183,7 @@ class JGroupsPrincipalIndexIT {
             switch (++pages) {
                 case 1 -> {
                     c.close();
-                    nodes.remove(c);
+                    members.forget(c);
                     // Its sessions on two members again before the next one goes: two owners of a session lost at
                     // once lose it (the store's rule, not the walk's).
                     JGroupsTestNodes.await(Duration.ofSeconds(20), () -> settled(List.of(a, b, d), 45, replication),
@@ -194,7 +191,7 @@ class JGroupsPrincipalIndexIT {
                 }
                 case 3 -> {
                     JGroupsTestNodes.crash(d);
-                    nodes.remove(d);
+                    members.forget(d);
                     // Noticed within the failure detection time; a page asked before that would wait for it.
                     JGroupsTestNodes.await(Duration.ofSeconds(20), () -> JGroupsTestNodes.viewSize(a) == 2
                             && JGroupsTestNodes.viewSize(b) == 2, "the crash noticed");
@@ -240,7 +237,7 @@ class JGroupsPrincipalIndexIT {
         try {
             JGroupsTestNodes.await(Duration.ofSeconds(10), () -> rounds.get() >= 2, "questions asked");
             c.close(); // its sessions move to the members that back them up, while a asks
-            nodes.remove(c);
+            members.forget(c);
             JGroupsTestNodes.await(Duration.ofSeconds(20), () -> settled(List.of(a, b), 40, "primary-backup"),
                     "c's sessions on a and b");
             int before = rounds.get();
